@@ -1,0 +1,2 @@
+// @openclaw/agent is not implemented yet; it has no public API.
+export {};

@@ -1,0 +1,2 @@
+// @openclaw/channel-whatsapp is not implemented yet; it has no public API.
+export {};

@@ -1,0 +1,2 @@
+// @openclaw/gateway-core is not implemented yet; it has no public API.
+export {};

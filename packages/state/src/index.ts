@@ -1,0 +1,2 @@
+// @openclaw/state is not implemented yet; it has no public API.
+export {};

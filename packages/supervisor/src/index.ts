@@ -1,0 +1,2 @@
+// @openclaw/supervisor is not implemented yet; it has no public API.
+export {};
