@@ -160,3 +160,13 @@ export function formatConfigPath(path: ConfigPath): string {
   }
   return out;
 }
+
+/** The value at `path` inside `root`, or undefined when any step is missing or not a container. */
+export function valueAtPath(root: unknown, path: ConfigPath): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
