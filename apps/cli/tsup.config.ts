@@ -4,18 +4,21 @@ import { libraryConfig } from '../../tsup.config.base.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-// The CLI ships as one npm package: workspace packages are bundled in, third-party
-// libraries stay dependencies. Commands are separate chunks loaded on demand so that
-// `openclaw --version` reads almost nothing.
+// The CLI ships as one self-contained npm package: workspace packages and third-party
+// libraries are bundled in (nothing to resolve at start-up, nothing to download at
+// install). Commands are separate chunks loaded on demand so that `openclaw --version`
+// reads almost nothing. Bundled CommonJS libraries get a real `require`.
 export default defineConfig({
   ...libraryConfig,
   entry: { openclaw: 'src/bin.ts' },
   dts: false,
   splitting: true,
-  noExternal: [/^@openclaw\//],
+  noExternal: [/.*/],
   esbuildOptions(options) {
     options.conditions = ['@openclaw/source'];
   },
   define: { __OPENCLAW_VERSION__: JSON.stringify(version) },
-  banner: { js: '#!/usr/bin/env node' },
+  banner: {
+    js: ["#!/usr/bin/env node", "import { createRequire as __openclawCreateRequire } from 'node:module';", 'const require = __openclawCreateRequire(import.meta.url);'].join('\n'),
+  },
 });

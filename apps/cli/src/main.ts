@@ -1,4 +1,5 @@
 import { ConfigError, profileEnvironment } from '@openclaw/config';
+import { z } from 'zod';
 import { ExitCode } from './exit-codes.ts';
 import { takeGlobalFlags, UsageError } from './global-flags.ts';
 import { printError } from './output.ts';
@@ -6,6 +7,9 @@ import { buildProgram } from './program.ts';
 
 /** Runs one CLI invocation and returns its exit code. Only this layer prints and exits. */
 export async function main(argv: readonly string[], version: string): Promise<number> {
+  // A command validates a config once and exits: zod's compiled fast path costs more to
+  // generate than it saves. The CLI bundles its own zod, so this touches no one else's.
+  z.config({ jitless: true });
   try {
     const flags = takeGlobalFlags(argv);
     Object.assign(process.env, profileEnvironment({ profile: flags.profile, dev: flags.dev }, process.env));
