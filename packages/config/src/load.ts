@@ -32,6 +32,11 @@ export interface LoadConfigOptions {
   /** The config's text, instead of reading `configPath` (used to check an edit before writing it). */
   text?: string;
   readFile?: ReadOptionalText;
+  /**
+   * Apply the `OPENCLAW_GATEWAY_*` overrides (default true). The in-place updater turns
+   * them off: it validates the file, and an override would hide a bad value written there.
+   */
+  envOverrides?: boolean;
 }
 
 /** Everything known about a loaded config. Loading never throws for a bad config. */
@@ -73,17 +78,24 @@ export const ENV_OVERRIDES: readonly { variable: string; path: ConfigPath; kind:
   { variable: 'OPENCLAW_GATEWAY_PASSWORD', path: ['gateway', 'auth', 'password'], kind: 'string' },
 ];
 
-function setAt(root: Record<string, unknown>, path: ConfigPath, value: unknown): void {
+/**
+ * Sets `value` at `path`, creating missing objects on the way. Returns false (and changes
+ * nothing) when a section on the way holds something that is not an object: replacing it
+ * would hide that error of the file, so the validator reports it instead.
+ */
+function setAt(root: Record<string, unknown>, path: ConfigPath, value: unknown): boolean {
   let node = root;
   for (const key of path.slice(0, -1)) {
     const next = node[key as string];
-    if (!isPlainObject(next)) {
+    if (next === undefined) {
       const created: Record<string, unknown> = {};
       setOwn(node, key as string, created);
       node = created;
-    } else node = next;
+    } else if (isPlainObject(next)) node = next;
+    else return false;
   }
   setOwn(node, path[path.length - 1] as string, value);
+  return true;
 }
 
 function asIssue(error: unknown): ConfigIssue {
@@ -154,7 +166,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   provenance.applyMigrations(migrated.changes);
   const input = migrated.config;
 
-  for (const override of ENV_OVERRIDES) {
+  for (const override of options.envOverrides === false ? [] : ENV_OVERRIDES) {
     const raw = env.values[override.variable];
     if (raw === undefined || raw === '') continue;
     let value: string | number = raw;
@@ -170,8 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
         continue;
       }
     }
-    setAt(input, override.path, value);
-    provenance.noteOverride(override.path, override.variable);
+    if (setAt(input, override.path, value)) provenance.noteOverride(override.path, override.variable);
   }
 
   const validation = validateConfig(input);

@@ -16,7 +16,9 @@ export interface ConfigUpdate {
   warnings: ConfigIssue[];
 }
 
-function apply(options: LoadConfigOptions, edit: (text: string) => string): ConfigUpdate {
+function apply(given: LoadConfigOptions, edit: (text: string) => string): ConfigUpdate {
+  // The file is what is checked: an OPENCLAW_GATEWAY_* override would mask a bad value in it.
+  const options: LoadConfigOptions = { ...given, envOverrides: false };
   const before = loadConfig(options);
   const file = before.paths.configPath;
   const read = options.readFile ?? readOptionalText;
