@@ -1,0 +1,206 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGateway } from './gateway.ts';
+import type { Gateway, GatewayOptions } from './gateway.ts';
+import { resolveGatewayAuth } from '../net/index.ts';
+import { TestClient } from '../../test/ws-client.ts';
+
+const TOKEN = 'test-token-0123456789abcdef0123456789abcdef';
+const running: Gateway[] = [];
+const clients: TestClient[] = [];
+
+async function start(overrides: Partial<GatewayOptions> = {}): Promise<{ gateway: Gateway; url: string; port: number }> {
+  const gateway = createGateway({
+    version: '0.0.0-test',
+    auth: resolveGatewayAuth({ auth: { token: TOKEN } }, { env: {} }),
+    port: 0,
+    ...overrides,
+  });
+  running.push(gateway);
+  const [address] = await gateway.start();
+  return { gateway, url: `ws://127.0.0.1:${address!.port}/`, port: address!.port };
+}
+
+async function open(url: string, headers?: Record<string, string>): Promise<TestClient> {
+  const client = await TestClient.open(url, headers);
+  clients.push(client);
+  return client;
+}
+
+function httpGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(running.splice(0).map((g) => g.stop()));
+});
+
+describe('handshake', () => {
+  it('sends connect.challenge first, then hello-ok with the negotiated protocol', async () => {
+    const { url } = await start();
+    const client = await open(url);
+    const challenge = client.frames[0] as { payload: { nonce: string; ts: number } };
+    expect(challenge.payload.nonce).toMatch(/^[0-9a-f-]{36}$/);
+    const res = (await client.connect({ auth: { token: TOKEN } })) as { ok: boolean; payload: Record<string, unknown> };
+    expect(res.ok).toBe(true);
+    expect(res.payload).toMatchObject({
+      type: 'hello-ok',
+      protocol: 4,
+      server: { version: '0.0.0-test' },
+      policy: { maxPayload: 524288, maxBufferedBytes: 1572864, tickIntervalMs: 30000 },
+    });
+    expect((res.payload.features as { methods: string[] }).methods).toContain('health');
+  });
+
+  it.each([
+    [3, 3, 3],
+    [4, 4, 4],
+    [3, 4, 4],
+  ])('protocol range %i-%i gets %i', async (min, max, expected) => {
+    const { url } = await start();
+    const client = await open(url);
+    const res = (await client.connect({ minProtocol: min, maxProtocol: max, auth: { token: TOKEN } })) as { payload: { protocol: number } };
+    expect(res.payload.protocol).toBe(expected);
+  });
+
+  it('refuses a protocol it does not speak with close 1002', async () => {
+    const { url } = await start();
+    const client = await open(url);
+    const res = (await client.connect({ minProtocol: 5, maxProtocol: 6, auth: { token: TOKEN } })) as { ok: boolean; error: { message: string } };
+    expect(res.ok).toBe(false);
+    expect(res.error.message).toMatch(/protocol mismatch/);
+    expect((await client.closed).code).toBe(1002);
+  });
+
+  it('bad token and no token are refused with 1008 and a message naming the fix', async () => {
+    const { url } = await start();
+    const bad = await open(url);
+    const badRes = (await bad.connect({ auth: { token: 'wrong' } })) as { ok: boolean; error: { message: string } };
+    expect(badRes.error.message).toMatch(/^unauthorized: gateway token mismatch/);
+    expect((await bad.closed).code).toBe(1008);
+    const none = await open(url);
+    const noneRes = (await none.connect()) as { ok: boolean; error: { message: string } };
+    expect(noneRes.ok).toBe(false);
+    expect(noneRes.error.message).toMatch(/^unauthorized: gateway token missing/);
+    expect(JSON.stringify([badRes, noneRes])).not.toContain(TOKEN);
+  });
+
+  it('locks an address out after 10 failures and says when to retry', async () => {
+    const { url } = await start();
+    for (let i = 0; i < 10; i++) {
+      const c = await open(url);
+      await c.connect({ auth: { token: `wrong-${i}` } });
+      await c.closed;
+    }
+    const locked = await open(url);
+    const res = (await locked.connect({ auth: { token: TOKEN } })) as { ok: boolean; error: { retryable: boolean; retryAfterMs: number } };
+    expect(res.ok).toBe(false);
+    expect(res.error.retryable).toBe(true);
+    expect(res.error.retryAfterMs).toBeGreaterThan(290_000);
+  });
+
+  it('a first request that is not connect is answered and closed; garbage is closed', async () => {
+    const { url } = await start();
+    const client = await open(url);
+    const res = (await client.request('health')) as { ok: boolean; error: { message: string } };
+    expect(res.error.message).toBe('invalid handshake: first request must be connect');
+    expect((await client.closed).code).toBe(1008);
+    const garbage = await open(url);
+    garbage.sendRaw('not json');
+    expect((await garbage.closed).code).toBe(1008);
+  });
+
+  it('closes a client that never says connect', async () => {
+    const { url } = await start({ handshakeTimeoutMs: 100 });
+    const client = await open(url);
+    expect((await client.closed).code).toBe(1008);
+  });
+});
+
+describe('after connect', () => {
+  it('answers bad frames and unknown methods without closing, and enforces scopes', async () => {
+    const { url } = await start();
+    const client = await open(url);
+    await client.connect({ auth: { token: TOKEN }, scopes: ['operator.read'] });
+    client.sendRaw('{"nope":');
+    const invalid = await client.next((f) => f.type === 'res' && f.id === 'invalid');
+    expect((invalid as { error: { message: string } }).error.message).toMatch(/^invalid request frame/);
+    const unknown = (await client.request('no.such.method')) as { error: { message: string } };
+    expect(unknown.error.message).toBe('unknown method: no.such.method');
+    const health = (await client.request('health')) as { ok: boolean; payload: { ok: boolean } };
+    expect(health.payload.ok).toBe(true);
+    const presence = (await client.request('system-presence')) as { ok: boolean };
+    expect(presence.ok).toBe(true);
+    const gatewayFor = client;
+    expect(gatewayFor.socket.readyState).toBe(gatewayFor.socket.OPEN);
+  });
+
+  it('refuses a method above the granted scope', async () => {
+    const { url, gateway } = await start();
+    gateway.registerMethod('config.get', () => ({}));
+    const client = await open(url);
+    await client.connect({ auth: { token: TOKEN }, scopes: ['operator.read'] });
+    const res = (await client.request('config.get')) as { error: { message: string } };
+    expect(res.error.message).toBe('missing scope: operator.admin');
+  });
+
+  it('an oversized frame closes only that client', async () => {
+    const { url } = await start();
+    const big = await open(url);
+    const other = await open(url);
+    await big.connect({ auth: { token: TOKEN } });
+    await other.connect({ auth: { token: TOKEN } });
+    big.sendRaw('x'.repeat(600 * 1024));
+    expect((await big.closed).code).toBe(1009);
+    const res = (await other.request('health')) as { ok: boolean };
+    expect(res.ok).toBe(true);
+  });
+
+  it('broadcasts ticks with increasing seq, and shutdown then 1012 on stop', async () => {
+    const { url, gateway } = await start({ tickIntervalMs: 50 });
+    const client = await open(url);
+    await client.connect({ auth: { token: TOKEN } });
+    const first = (await client.next((f) => f.event === 'tick')) as { seq: number };
+    const second = (await client.next((f) => f.event === 'tick' && (f.seq as number) > first.seq)) as { seq: number };
+    expect(second.seq).toBeGreaterThan(first.seq);
+    await gateway.stop({ reason: 'test over' });
+    const shutdown = (await client.next((f) => f.event === 'shutdown')) as { payload: { reason: string } };
+    expect(shutdown.payload.reason).toBe('test over');
+    expect((await client.closed).code).toBe(1012);
+  });
+});
+
+describe('HTTP on the same port', () => {
+  it('serves /healthz, /readyz and the status page with security headers', async () => {
+    const { port } = await start();
+    expect((await httpGet(port, '/healthz')).body).toBe('{"ok":true}');
+    expect((await httpGet(port, '/readyz')).status).toBe(200);
+    const page = await httpGet(port, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script src="/status.js" defer></script>');
+    expect(page.headers['content-security-policy']).toBeDefined();
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await httpGet(port, '/status.js')).body).toContain("searchParams.delete('token')");
+    expect((await httpGet(port, '/nope')).status).toBe(404);
+  });
+
+  it('refuses a foreign Host header on loopback (DNS rebinding) and a hostile Origin', async () => {
+    const { port, url } = await start();
+    expect((await httpGet(port, '/', { Host: 'evil.example:18789' })).status).toBe(403);
+    const foreign = new TestClient(url, { Host: 'evil.example' });
+    expect((await foreign.closed).code).toBe(1006);
+    const hostile = new TestClient(url, { Origin: 'https://evil.example' });
+    expect((await hostile.closed).code).toBe(1006);
+    const local = await open(url, { Origin: `http://127.0.0.1:${port}` });
+    expect(local.frames[0]).toMatchObject({ event: 'connect.challenge' });
+  });
+});
