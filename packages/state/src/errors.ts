@@ -1,6 +1,7 @@
 /** Stable codes of every state-layer error; the CLI maps them to messages and exit codes. */
 export type StateErrorCode =
   | 'LOCK_TIMEOUT'
+  | 'LOCK_NESTED'
   | 'GATEWAY_RUNNING'
   | 'STATE_IO'
   | 'STATE_CORRUPT'

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -114,49 +115,89 @@ function breakIfStale(lock: string, staleMs: number): LockOwner | null | 'live' 
 }
 
 // Callers inside one process queue here instead of polling the file against each other.
-const queues = new Map<string, Promise<unknown>>();
+// Each entry is the promise that settles when the last queued caller is done.
+const queues = new Map<string, Promise<void>>();
+// The locks the current async call chain holds, to refuse a nested call that could only deadlock.
+const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
+
+function timeoutError(lock: string, timeoutMs: number): StateError {
+  const holder = readLockOwner(lock);
+  const who = holder ? ` (held by pid ${holder.pid}${holder.pid === process.pid ? ', this process' : ''} since ${holder.createdAt})` : '';
+  return new StateError('LOCK_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${lock}${who}`, {
+    file: lock,
+    hint: holder ? `if pid ${holder.pid} is stuck, stop it; the lock is released when it exits` : `remove ${lock} if no openclaw process is running`,
+  });
+}
+
+/** Resolves true when `promise` settles before `deadline`, false otherwise (the timer never outlives it). */
+async function beforeDeadline(promise: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Runs `fn` while holding an exclusive lock on `target`, across processes: a lock file
  * `<target>.lock` holding the owner's pid and start time. A lock whose owner died (or
  * whose PID now belongs to another process) is taken over and reported through
- * `onTakeover`. Waits up to `timeoutMs`, then fails with LOCK_TIMEOUT naming the holder.
+ * `onTakeover`. Waits up to `timeoutMs` in all (queued behind callers of this process
+ * included), then fails with LOCK_TIMEOUT naming the holder. Calling it again for the
+ * same target from inside `fn` fails at once with LOCK_NESTED instead of deadlocking.
  */
 export async function withFileLock<T>(target: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {
   const lock = lockPathFor(target);
+  const held = heldHere.getStore();
+  if (held?.has(lock)) {
+    throw new StateError('LOCK_NESTED', `${lock} is already held by this call chain; a nested lock on it would wait forever`, {
+      file: lock,
+      hint: 'this is a bug in openclaw; please report it',
+    });
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const deadline = Date.now() + timeoutMs;
   const previous = queues.get(lock) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => holdWhile(lock, fn, options));
-  queues.set(lock, run);
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  const tail = previous.then(() => mine);
+  queues.set(lock, tail);
   try {
-    return await run;
+    if (!(await beforeDeadline(previous, deadline))) throw timeoutError(lock, timeoutMs);
+    return await heldHere.run(new Set([...(held ?? []), lock]), () => holdWhile(lock, fn, deadline, timeoutMs, options));
   } finally {
-    if (queues.get(lock) === run) queues.delete(lock);
+    done();
+    if (queues.get(lock) === tail) queues.delete(lock);
   }
 }
 
-async function holdWhile<T>(lock: string, fn: () => Promise<T> | T, options: FileLockOptions): Promise<T> {
-  const { timeoutMs, pollMs, staleMs } = { ...DEFAULTS, ...options };
+async function holdWhile<T>(lock: string, fn: () => Promise<T> | T, deadline: number, timeoutMs: number, options: FileLockOptions): Promise<T> {
+  const { pollMs, staleMs } = { ...DEFAULTS, ...options };
   ensurePrivateDir(dirname(lock));
   const me = JSON.stringify(currentOwner());
-  const deadline = Date.now() + timeoutMs;
   while (!createExclusive(lock, me)) {
     const broken = breakIfStale(lock, staleMs);
     if (broken !== 'live') {
       if (broken) options.onTakeover?.(broken);
       continue;
     }
-    if (Date.now() >= deadline) {
-      const holder = readLockOwner(lock);
-      throw new StateError('LOCK_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${lock}${holder ? ` (held by pid ${holder.pid} since ${holder.createdAt})` : ''}`, {
-        file: lock,
-        hint: holder ? `if pid ${holder.pid} is stuck, stop it; the lock is released when it exits` : `remove ${lock} if no openclaw process is running`,
-      });
-    }
+    if (Date.now() >= deadline) throw timeoutError(lock, timeoutMs);
     await sleep(pollMs);
   }
   try {
     return await fn();
   } finally {
-    unlinkIfPresent(lock);
+    releaseIfOurs(lock, me);
+  }
+}
+
+/** Removes the lock only if it still holds what we wrote (a takeover may have replaced it). */
+function releaseIfOurs(lock: string, content: string): void {
+  try {
+    if (readFileSync(lock, 'utf8') === content) unlinkSync(lock);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

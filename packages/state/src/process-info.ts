@@ -29,6 +29,21 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True if `pid` has exited and only waits to be reaped: signal 0 still reaches a zombie,
+ * and where nothing reaps (a container whose PID 1 is a plain shell) it stays one forever.
+ */
+export function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.charAt(stat.lastIndexOf(')') + 2); // field 3, after "pid (comm) "
+  return state === 'Z' || state === 'X';
+}
+
 /** What is known about the process that wrote a lock. */
 export type OwnerStatus = 'alive' | 'dead' | 'recycled';
 
@@ -37,7 +52,7 @@ export type OwnerStatus = 'alive' | 'dead' | 'recycled';
  * now belongs to another process. Without /proc, a live PID counts as alive.
  */
 export function ownerStatus(pid: number, startTime: number | undefined): OwnerStatus {
-  if (!isProcessAlive(pid)) return 'dead';
+  if (!isProcessAlive(pid) || isZombie(pid)) return 'dead';
   if (startTime === undefined) return 'alive';
   const current = processStartTime(pid);
   return current === undefined || current === startTime ? 'alive' : 'recycled';
