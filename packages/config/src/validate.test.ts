@@ -70,11 +70,12 @@ describe('validateConfig: errors', () => {
     ]);
     expect(validateConfig({ gateway: { customBindHost: 'nope' } }).errors).toEqual([
       {
-        code: 'invalid-format',
+        code: 'invalid-union',
         path: ['gateway', 'customBindHost'],
-        message: 'gateway.customBindHost: customBindHost must be an IPv4 address such as "192.168.1.10" (found string "nope")',
+        message: 'gateway.customBindHost: customBindHost must be an IP address such as "192.168.1.10" or "fd00::10" (found string "nope")',
       },
     ]);
+    expect(validateConfig({ gateway: { bind: 'custom', customBindHost: 'fd00::10' } }).errors).toEqual([]);
     expect(validateConfig({ agents: { list: [{ id: 'main' }, { id: 'MAIN' }] } }).errors).toEqual([
       { code: 'custom', path: ['agents', 'list', 1, 'id'], message: 'agents.list[1].id: duplicate agent id "MAIN" (found string "MAIN")' },
     ]);

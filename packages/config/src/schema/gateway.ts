@@ -13,7 +13,10 @@ export const gatewayBindSchema = z
       '"custom" (gateway.customBindHost). Every bind except loopback requires gateway.auth.token or password.',
   );
 
-/** Brute-force protection for the shared-secret check of `connect`. Loopback clients are exempt. */
+/**
+ * Brute-force protection for the shared-secret check of `connect`. Loopback clients count too:
+ * an SSH-tunnelled or locally proxied attacker arrives from loopback.
+ */
 const rateLimitSchema = z.strictObject({
   /** Failed attempts allowed per client IP inside `windowMs` before it is locked out. */
   maxAttempts: positiveInt().default(10).describe('Failed auth attempts allowed per client IP within windowMs.'),
@@ -100,9 +103,9 @@ export const gatewaySchema = z.strictObject({
    * IPv4 silently falls back to 0.0.0.0, i.e. every interface.
    */
   customBindHost: z
-    .ipv4({ error: 'customBindHost must be an IPv4 address such as "192.168.1.10"' })
+    .union([z.ipv4(), z.ipv6()], { error: 'customBindHost must be an IP address such as "192.168.1.10" or "fd00::10"' })
     .optional()
-    .describe('IPv4 address to listen on when bind is "custom".'),
+    .describe('IP address (IPv4 or IPv6) to listen on when bind is "custom".'),
   auth: gatewayAuthSchema.prefault({}).describe('How clients authenticate to the gateway.'),
   tailscale: gatewayTailscaleSchema.prefault({}).describe('Expose the gateway through Tailscale Serve or Funnel.'),
   controlUi: controlUiSchema.prefault({}).describe('The browser dashboard.'),

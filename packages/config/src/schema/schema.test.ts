@@ -260,7 +260,7 @@ describe('value checks', () => {
     ['a port out of range', { gateway: { port: 70_000 } }, ['gateway', 'port']],
     ['a fractional port', { gateway: { port: 18789.5 } }, ['gateway', 'port']],
     ['a basePath without a leading slash', { gateway: { controlUi: { basePath: 'ui' } } }, ['gateway', 'controlUi', 'basePath']],
-    ['a customBindHost that is not IPv4', { gateway: { bind: 'custom', customBindHost: 'nas.local' } }, ['gateway', 'customBindHost']],
+    ['a customBindHost that is not an IP address', { gateway: { bind: 'custom', customBindHost: 'nas.local' } }, ['gateway', 'customBindHost']],
     ['a remote URL that is not ws(s)', { gateway: { remote: { url: 'http://gw:18789' } } }, ['gateway', 'remote', 'url']],
     ['an agent without id', { agents: { list: [{ name: 'x' }] } }, ['agents', 'list', 0, 'id']],
     ['a duplicate agent id', { agents: { list: [{ id: 'a' }, { id: 'A' }] } }, ['agents', 'list', 1, 'id']],
