@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,34 @@ describe('SessionStore', () => {
     const { store } = setup();
     await expect(store.append('nope', user('x'))).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
     await expect(store.readLast('nope', 1)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('concurrent first appends in one process share one open transcript (one descriptor)', async () => {
+    const { store } = setup();
+    const s = await store.resolve('main');
+    await Promise.all([store.append(s.key, user('a')), store.append(s.key, user('b')), store.append(s.key, user('c'))]);
+    const fds = readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(join('/proc/self/fd', fd)) === s.transcriptFile;
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+    expect(fds).toHaveLength(1);
+    expect((await store.readLast(s.key, 5)).map((e) => e.message?.content).sort()).toEqual(['a', 'b', 'c']);
+    store.close();
+  });
+
+  it('a failed index update after a stored append is a warning, not an error', async () => {
+    const { store, warnings } = setup({ lockTimeoutMs: 200 });
+    const s = await store.resolve('main');
+    await store.append(s.key, user('q'));
+    // A live holder (this very process, as far as the lock file says) keeps sessions.json locked.
+    writeFileSync(`${store.indexFile}.lock`, JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
+    const a = await store.append(s.key, assistant('r', 1, 1), { endOfTurn: true });
+    expect(warnings).toMatchObject([{ kind: 'index-update-failed', key: s.key, error: { code: 'LOCK_TIMEOUT' } }]);
+    expect((await store.readLast(s.key, 1))[0]?.id).toBe(a.id);
+    store.close();
   });
 
   it('fsync "always" records updatedAt on every append', async () => {

@@ -48,7 +48,8 @@ export type SessionWarning =
   | { kind: 'torn-tail'; file: string; tornTail: TornTail }
   | { kind: 'malformed-lines'; file: string; offsets: number[] }
   | { kind: 'transcript-recreated'; key: string; file: string }
-  | { kind: 'session-replaced'; key: string; sessionId: string };
+  | { kind: 'session-replaced'; key: string; sessionId: string }
+  | { kind: 'index-update-failed'; key: string; error: Error };
 
 /** Fields a caller may set on a session besides its identity. */
 export type SessionMeta = Partial<Omit<SessionEntry, 'sessionId' | 'updatedAt'>>;
@@ -118,6 +119,7 @@ export class SessionStore {
   readonly #o: Required<Omit<SessionStoreOptions, 'onWarning' | 'cwd'>> & Pick<SessionStoreOptions, 'onWarning' | 'cwd'>;
   readonly #index: SessionIndex;
   readonly #open = new Map<string, Transcript>();
+  readonly #opening = new Map<string, Promise<Transcript>>();
   readonly #usage = new Map<string, TurnUsage>();
   #recovery: IndexRecovery | undefined;
 
@@ -222,7 +224,9 @@ export class SessionStore {
   /**
    * Appends an entry to the session's transcript (one write; fsynced per the policy) and, at
    * the end of a turn (or on every append with fsync `always`), records `updatedAt` and the
-   * turn's token usage in the index. Returns the entry as written.
+   * turn's token usage in the index. Returns the entry as written. Once the transcript write
+   * succeeded the entry is stored: a failed index update (e.g. LOCK_TIMEOUT) is reported as an
+   * `index-update-failed` warning rather than thrown, so callers do not append it twice.
    */
   async append(key: string, input: NewTranscriptEntry, options: AppendOptions = {}): Promise<TranscriptEntry> {
     const k = this.key(key);
@@ -241,15 +245,19 @@ export class SessionStore {
     this.#usage.set(k, usage);
     if (options.endOfTurn === true || this.#o.fsync === 'always') {
       if (options.endOfTurn === true) this.#usage.delete(k);
-      await this.#index.update((data) => {
-        const current = data[k];
-        if (current?.sessionId !== entry.sessionId) {
-          this.#o.onWarning?.({ kind: 'session-replaced', key: k, sessionId: entry.sessionId });
-          return;
-        }
-        current.updatedAt = this.#o.clock();
-        if (usage.seen) Object.assign(current, { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.total });
-      });
+      try {
+        await this.#index.update((data) => {
+          const current = data[k];
+          if (current?.sessionId !== entry.sessionId) {
+            this.#o.onWarning?.({ kind: 'session-replaced', key: k, sessionId: entry.sessionId });
+            return;
+          }
+          current.updatedAt = this.#o.clock();
+          if (usage.seen) Object.assign(current, { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.total });
+        });
+      } catch (error) {
+        this.#o.onWarning?.({ kind: 'index-update-failed', key: k, error: error as Error });
+      }
     }
     return written;
   }
@@ -260,10 +268,22 @@ export class SessionStore {
     if (transcript) {
       this.#open.delete(file); // re-insert: Map order is our LRU order
     } else {
-      const header = newHeader(entry.sessionId, this.#o.clock(), { ...(this.#o.cwd ? { cwd: this.#o.cwd } : {}), sessionKey: key });
-      transcript = await Transcript.open(file, { header, fsync: this.#o.fsync, clock: this.#o.clock });
-      if (transcript.tornTail) this.#o.onWarning?.({ kind: 'torn-tail', file, tornTail: transcript.tornTail });
-      if (transcript.created) this.#o.onWarning?.({ kind: 'transcript-recreated', key, file });
+      // Appends racing to open the same file share one open (and one descriptor).
+      let opening = this.#opening.get(file);
+      if (!opening) {
+        const header = newHeader(entry.sessionId, this.#o.clock(), { ...(this.#o.cwd ? { cwd: this.#o.cwd } : {}), sessionKey: key });
+        opening = Transcript.open(file, { header, fsync: this.#o.fsync, clock: this.#o.clock });
+        this.#opening.set(file, opening);
+        try {
+          transcript = await opening;
+        } finally {
+          this.#opening.delete(file);
+        }
+        if (transcript.tornTail) this.#o.onWarning?.({ kind: 'torn-tail', file, tornTail: transcript.tornTail });
+        if (transcript.created) this.#o.onWarning?.({ kind: 'transcript-recreated', key, file });
+      } else {
+        transcript = await opening;
+      }
     }
     this.#open.set(file, transcript);
     for (const [oldest, t] of this.#open) {

@@ -230,14 +230,19 @@ export class Transcript {
     }
   }
 
-  /** Reads the ids of up to `limit` entries at the end of the file; the newest becomes the parent. */
+  /**
+   * Reads the ids of up to `limit` entries at the end of the file (the newest becomes the
+   * parent), looking no further back than one chunk once the newest is known.
+   */
   #learnTail(limit: number): void {
     const fd = this.#fd!;
     const size = fstatSync(fd).size;
+    const end = completeEnd(fd, size, this.#chunkSize);
     this.#end = size;
     this.#lastId = null;
     let seen = 0;
-    for (const line of linesBackward(fd, completeEnd(fd, size, this.#chunkSize), this.#chunkSize)) {
+    for (const line of linesBackward(fd, end, this.#chunkSize)) {
+      if (this.#lastId !== null && line.start < end - this.#chunkSize) break;
       const parsed = parseTranscriptLine(line.bytes.toString('utf8'));
       if (parsed.kind !== 'entry') continue;
       if (typeof parsed.entry.id === 'string') {
