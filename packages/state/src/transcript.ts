@@ -118,7 +118,9 @@ export function syncDir(dir: string): void {
 /**
  * Cuts a torn last line off the open file `fd`: one with no newline, or one that does not
  * parse. The bytes go to `<file>.corrupt-<time>` (0600) before the file is truncated. If the
- * file changes meanwhile, another process is writing that line: it is left alone.
+ * file changes meanwhile, another process is writing that line: it is left alone. Residual
+ * risk: a live writer in another process stalled for over SETTLE_MS inside one write (e.g.
+ * throttled by dirty-page writeback) looks torn; only open and repair cut, never append.
  */
 export async function cutTornTail(fd: number, file: string, clock: () => number, chunkSize = DEFAULT_CHUNK_SIZE): Promise<TornTail | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
