@@ -96,7 +96,9 @@ describe('crash safety', () => {
     });
   }
 
-  it(`the config is always whole after ${kills} SIGKILLs mid-rewrite`, async () => {
+  // Generous timeout: 200 process starts take ~20 s on an idle 2-core machine, much more
+  // under load, and a timed-out test would leave writers behind (they stop when orphaned).
+  it(`the config is always whole after ${kills} SIGKILLs mid-rewrite`, { timeout: 300_000 }, async () => {
     let checked = 0;
     await Promise.all(
       Array.from({ length: lanes }, async () => {

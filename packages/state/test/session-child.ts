@@ -8,6 +8,11 @@ import { flushCompileCache } from 'node:module';
 import { SessionStore } from '../src/sessions.ts';
 
 const [mode, stateDir, ...args] = process.argv.slice(2) as [string, string, ...string[]];
+// Never outlive the test runner: if it dies before killing us, we are reparented; stop then.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(1);
+}, 200).unref();
 const store = new SessionStore({ stateDir, agentId: mode === 'crash' ? args[3] : undefined });
 
 /** Content sizes: mostly chat-sized, every 8th turn 64–320 KiB so a kill can land inside a write. */
