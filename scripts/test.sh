@@ -7,6 +7,9 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" || exit 1
 cd "$OPENCLAW_ROOT" || exit 1
 
+# The gateway tests hold 1,000 connections (2,000 descriptors in one process).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 passed=0
 failed=0
 failures=()

@@ -19,9 +19,9 @@ export class TestClient {
     this.socket.on('error', () => undefined);
   }
 
-  static async open(url: string, headers?: Record<string, string>): Promise<TestClient> {
+  static async open(url: string, headers?: Record<string, string>, timeoutMs = 5_000): Promise<TestClient> {
     const client = new TestClient(url, headers);
-    await client.next((f) => f.type === 'event' && f.event === 'connect.challenge');
+    await client.next((f) => f.type === 'event' && f.event === 'connect.challenge', timeoutMs);
     return client;
   }
 

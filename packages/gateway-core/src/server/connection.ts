@@ -106,15 +106,19 @@ export class GatewayConnection {
     return this.#socket.bufferedAmount;
   }
 
-  /** Sends an event if the connection may see it. Slow consumers are skipped or closed. */
-  sendEvent(event: string, payload: unknown, options: { seq?: number; dropIfSlow?: boolean } = {}): void {
+  /**
+   * Sends an event if the connection may see it. Slow consumers are skipped or closed.
+   * `serialized` is the frame already encoded by a broadcast, so N clients cost one stringify.
+   */
+  sendEvent(event: string, payload: unknown, options: { seq?: number; dropIfSlow?: boolean; serialized?: string } = {}): void {
     if (!this.identity || !eventAllowed({ role: this.identity.role, scopes: this.identity.scopes }, event)) return;
     if (this.#socket.bufferedAmount > this.#deps.maxBufferedBytes) {
       if (options.dropIfSlow) return;
       this.close(CLOSE_CODES.POLICY, 'slow consumer');
       return;
     }
-    this.#send(eventFrame(event, payload, options.seq));
+    if (options.serialized !== undefined) this.#sendText(options.serialized);
+    else this.#send(eventFrame(event, payload, options.seq));
   }
 
   close(code: number, reason: string): void {
@@ -125,8 +129,12 @@ export class GatewayConnection {
   }
 
   #send(frame: unknown): void {
+    this.#sendText(JSON.stringify(frame));
+  }
+
+  #sendText(text: string): void {
     if (this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(text);
   }
 
   #refuse(id: string, error: ErrorShape, closeCode: number): void {

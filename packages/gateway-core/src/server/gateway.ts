@@ -18,7 +18,7 @@ import {
   resolveClientAddress,
 } from '../net/index.ts';
 import type { RateLimitOptions, ResolvedGatewayAuth, TailscaleWhois } from '../net/index.ts';
-import { CLOSE_CODES, GATEWAY_EVENTS, HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS } from '../protocol/index.ts';
+import { CLOSE_CODES, GATEWAY_EVENTS, eventFrame, HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS } from '../protocol/index.ts';
 import { GatewayConnection } from './connection.ts';
 import type { ConnectionDeps, ConnectionRequest } from './connection.ts';
 import { handleHttpRoute, refuse } from './http.ts';
@@ -53,6 +53,9 @@ export interface GatewayOptions {
   /** Extra fields for `hello-ok.snapshot` (e.g. stateDir, configPath, sessionDefaults). */
   snapshot?: () => Record<string, unknown>;
 }
+
+/** Presence updates are sent at most this often. */
+const PRESENCE_COALESCE_MS = 1_000;
 
 const DEFAULTS = Object.freeze({
   port: 18789,
@@ -155,7 +158,20 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const broadcast = (event: string, payload: unknown, opts: { dropIfSlow?: boolean } = {}) => {
     seq += 1;
-    for (const c of connections) if (c.ready) c.sendEvent(event, payload, { seq, dropIfSlow: opts.dropIfSlow ?? false });
+    const serialized = JSON.stringify(eventFrame(event, payload, seq));
+    for (const c of connections) if (c.ready) c.sendEvent(event, payload, { seq, dropIfSlow: opts.dropIfSlow ?? false, serialized });
+  };
+
+  // Presence changes with every connect and disconnect; one-shot CLI clients come and go in
+  // bursts. Coalescing keeps that O(changes) instead of O(clients²) per burst.
+  let presenceTimer: NodeJS.Timeout | undefined;
+  const presenceChanged = () => {
+    presenceVersion += 1;
+    presenceTimer ??= setTimeout(() => {
+      presenceTimer = undefined;
+      if (!stopping) broadcast('presence', { presence: presence() }, { dropIfSlow: true });
+    }, PRESENCE_COALESCE_MS);
+    presenceTimer.unref();
   };
 
   const deps: ConnectionDeps = {
@@ -191,16 +207,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },
     }),
     onReady: (connection) => {
-      presenceVersion += 1;
       logger.info('client connected', { connId: connection.id, client: connection.identity?.client.id, mode: connection.identity?.client.mode, address: connection.request.clientAddress, auth: connection.identity?.authMethod });
-      broadcast('presence', { presence: presence() }, { dropIfSlow: true });
+      presenceChanged();
     },
     onClosed: (connection) => {
       connections.delete(connection);
-      if (connection.ready) {
-        presenceVersion += 1;
-        broadcast('presence', { presence: presence() }, { dropIfSlow: true });
-      }
+      if (connection.ready) presenceChanged();
     },
   };
 
@@ -294,6 +306,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (stopping) return;
       stopping = true;
       clearInterval(tick);
+      clearTimeout(presenceTimer);
       broadcast('shutdown', { reason: stopOptions.reason ?? 'gateway stopping', restartExpectedMs: stopOptions.restartExpectedMs ?? null });
       for (const c of connections) c.close(CLOSE_CODES.SERVICE_RESTART, 'service restart');
       wss.close();
