@@ -1,5 +1,32 @@
 import { Command, Option } from 'commander';
 import type { ConfigGetFlags } from './commands/config.ts';
+import type { DashboardFlags } from './commands/dashboard.ts';
+import type { GatewayCallFlags } from './commands/gateway.ts';
+import type { GatewayRunFlags } from './commands/gateway-run.ts';
+import type { HealthFlags } from './commands/health.ts';
+import type { StatusFlags } from './commands/status.ts';
+
+/** The flags of `openclaw gateway` and `openclaw gateway run`. */
+function gatewayRunOptions(command: Command): Command {
+  return command
+    .option('--port <port>', 'port for WebSocket and HTTP (default gateway.port, 18789)')
+    .option('--bind <mode>', 'loopback, lan, tailnet, auto or custom (default gateway.bind, loopback)')
+    .option('--token <token>', 'shared token clients must present (overrides gateway.auth.token)')
+    .option('--password <password>', 'shared password clients must present (overrides gateway.auth.password)')
+    .option('--auth <mode>', 'token or password')
+    .option('--allow-unconfigured', 'start even when gateway.mode is remote')
+    .option('--verbose', 'also print the log, one line per event, on stderr');
+}
+
+/** The flags of the commands that talk to a running gateway. */
+function remoteOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'the gateway to ask, e.g. ws://127.0.0.1:18789 (default: this host\'s gateway)')
+    .option('--token <token>', 'gateway token (default OPENCLAW_GATEWAY_TOKEN, then the config)')
+    .option('--password <password>', 'gateway password (default OPENCLAW_GATEWAY_PASSWORD, then the config)')
+    .option('--timeout <ms>', 'give up after this many milliseconds (default 10000)')
+    .option('--json', 'print JSON');
+}
 
 /**
  * The command tree. Each command's code is imported only when that command runs, so
@@ -54,6 +81,39 @@ export function buildProgram(version: string): Command {
     .description('print where the config file is (and the state dir with --json)')
     .option('--json', 'print {configPath, stateDir, profile, exists} as JSON')
     .action(async (options: { json?: boolean }) => (await import('./commands/config.ts')).configPath(options));
+
+  const gateway = gatewayRunOptions(
+    program
+      .command('gateway')
+      .description('run the gateway in the foreground until Ctrl-C or SIGTERM; `gateway call` sends one request')
+      .enablePositionalOptions(),
+  ).action(async (options: GatewayRunFlags) => (await import('./commands/gateway-run.ts')).gatewayRun(options, version));
+
+  gatewayRunOptions(gateway.command('run').description('the same as `openclaw gateway`')).action(async (options: GatewayRunFlags) =>
+    (await import('./commands/gateway-run.ts')).gatewayRun(options, version),
+  );
+
+  remoteOptions(
+    gateway
+      .command('call')
+      .description('send one request to the gateway and print the answer as JSON')
+      .argument('<method>', 'e.g. health, status, system-presence')
+      .option('--params <json>', 'request params as JSON (default {})'),
+  ).action(async (method: string, options: GatewayCallFlags) => (await import('./commands/gateway.ts')).gatewayCall(method, options, version));
+
+  remoteOptions(program.command('status').description('ask the gateway how it is: version, uptime, address, state dir, lock'))
+    .option('--deep', 'also run the probing health check')
+    .action(async (options: StatusFlags) => (await import('./commands/status.ts')).statusCommand(options, version));
+
+  remoteOptions(program.command('health').description('check the gateway; one ✓/✗ line per check, exit 1 if any failed'))
+    .option('--deep', 'probe channels too, and check this host\'s lock and config')
+    .action(async (options: HealthFlags) => (await import('./commands/health.ts')).healthCommand(options, version));
+
+  program
+    .command('dashboard')
+    .description('print the dashboard URL (with the token) and how to reach it over an SSH tunnel')
+    .option('--no-open', 'accepted for compatibility; no browser is opened on a server anyway')
+    .action(async (options: DashboardFlags) => (await import('./commands/dashboard.ts')).dashboardCommand(options));
 
   return program;
 }
