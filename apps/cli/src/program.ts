@@ -4,6 +4,7 @@ import type { DashboardFlags } from './commands/dashboard.ts';
 import type { GatewayCallFlags } from './commands/gateway.ts';
 import type { GatewayRunFlags } from './commands/gateway-run.ts';
 import type { HealthFlags } from './commands/health.ts';
+import type { LogsFlags } from './commands/logs.ts';
 import type { StatusFlags } from './commands/status.ts';
 
 /** The flags of `openclaw gateway` and `openclaw gateway run`. */
@@ -108,6 +109,12 @@ export function buildProgram(version: string): Command {
   remoteOptions(program.command('health').description('check the gateway; one ✓/✗ line per check, exit 1 if any failed'))
     .option('--deep', 'probe channels too, and check this host\'s lock and config')
     .action(async (options: HealthFlags) => (await import('./commands/health.ts')).healthCommand(options, version));
+
+  remoteOptions(program.command('logs').description("print the gateway's log (JSON lines; readable unless --json)"))
+    .option('--tail <n>', 'how many of the last lines to print (default 100, at most 5000)')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('--interval <ms>', 'how often --follow asks for new lines (default 1000)')
+    .action(async (options: LogsFlags) => (await import('./commands/logs.ts')).logsCommand(options, version));
 
   program
     .command('dashboard')

@@ -11,12 +11,13 @@ import {
   dashboardUrl,
   defaultBindDeps,
   formatHostPort,
+  registerCoreMethods,
   registerStatusMethod,
   resolveBindHosts,
   resolveGatewayAuth,
 } from '@openclaw/gateway-core';
 import type { BindMode, GatewayAuthMode, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
-import { StateError, acquireGatewayLock } from '@openclaw/state';
+import { DEFAULT_AGENT_ID, SessionStore, StateError, acquireGatewayLock } from '@openclaw/state';
 import type { GatewayLockHandle } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
@@ -225,7 +226,34 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     rateLimit: config.gateway.auth.rateLimit,
     snapshot: () => ({ stateDir, configPath }),
   });
-  registerStatusMethod(gateway, { version, bindMode, stateDir, configPath, lock: () => ({ pid: lock.info.pid, port: lock.info.port }) });
+  const stores = new Map<string, SessionStore>();
+  const sessions = (agentId = DEFAULT_AGENT_ID): SessionStore => {
+    let store = stores.get(agentId);
+    if (!store) {
+      store = new SessionStore({ stateDir, agentId, onWarning: (warning) => logger.warn('session store', { warning }) });
+      stores.set(agentId, store);
+    }
+    return store;
+  };
+  registerStatusMethod(gateway, {
+    version,
+    bindMode,
+    stateDir,
+    configPath,
+    lock: () => ({ pid: lock.info.pid, port: lock.info.port }),
+    sessions: async () => {
+      const list = await sessions().list();
+      const recent = [...list].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 5);
+      return { count: list.length, recent: recent.map((s) => ({ key: s.key, sessionId: s.sessionId, updatedAt: s.updatedAt, ...(s.channel ? { channel: s.channel } : {}) })) };
+    },
+  });
+  registerCoreMethods(gateway, {
+    configPath,
+    version,
+    sessions,
+    ...(config.logging.file !== undefined ? { logFile: config.logging.file } : {}),
+    onConfigWritten: (written) => logger.info('config written through the gateway', { file: written.path, restartRequired: written.restartRequired }),
+  });
 
   // Signals are ours (the lock's own handlers are off): stop cleanly, and on a second
   // signal, or when stopping hangs, release the lock and exit at once.
@@ -284,6 +312,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
 
   await stopped;
   removeSignalHandlers();
+  for (const store of stores.values()) store.close();
   lock.release();
   logger.info('gateway exited', { code: 0 });
   logger.close();
