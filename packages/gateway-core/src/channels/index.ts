@@ -1,0 +1,43 @@
+/**
+ * The channel-plugin contract and the registry that runs plugins. Channel packages and
+ * extensions implement {@link ChannelPlugin}; the gateway adds them to a
+ * {@link ChannelRegistry}, starts them, routes their messages and reports their status.
+ *
+ * @module
+ */
+export { ChannelRegistry, CHANNEL_REGISTRY_DEFAULTS } from './registry.ts';
+export type { ChannelConfigResult, ChannelLoginRequest, ChannelRegistryOptions, ChannelSendRequest } from './registry.ts';
+export { ChannelAuthError, ChannelError, isChannelAuthError } from './errors.ts';
+export type { ChannelAuthErrorOptions, ChannelErrorCode, ChannelErrorOptions } from './errors.ts';
+export { DEFAULT_BACKOFF, computeBackoff, resolveBackoff, systemScheduler } from './backoff.ts';
+export type { BackoffPolicy, Scheduler } from './backoff.ts';
+export { ChannelsStatusParamsSchema, accountSummaries, buildChannelsStatus, toChannelProtocolError } from './status.ts';
+export type { ChannelAccountSummary, ChannelStatusInput } from './status.ts';
+export { resolveChannelAccounts } from './config.ts';
+export type { ChannelConfigIssue, ResolvedChannelAccounts } from './config.ts';
+export { defineChannelMethod, defineChannelPlugin } from './define.ts';
+export type {
+  ChannelAccountConfig,
+  ChannelAccountHandle,
+  ChannelAccountSnapshot,
+  ChannelAccountState,
+  ChannelContext,
+  ChannelInboundInput,
+  ChannelInstance,
+  ChannelLoginContext,
+  ChannelLoginFlow,
+  ChannelLoginStartOptions,
+  ChannelLoginStartResult,
+  ChannelLoginWaitResult,
+  ChannelMethodContext,
+  ChannelMethodDefinition,
+  ChannelPlugin,
+  ChannelStatusPatch,
+  ChannelSummary,
+  ChannelsStatus,
+  ChatType,
+  InboundMessage,
+  OutboundMessage,
+  ProbeResult,
+  SendResult,
+} from './contract.ts';
