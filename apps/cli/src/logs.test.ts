@@ -46,7 +46,7 @@ describe('openclaw logs and the gateway methods behind it', () => {
     expect(result.stderr).toContain('--tail must be a whole number from 1 to 5000, not "lots"');
   });
 
-  it('answers config.get (redacted), sessions.list, models.list and agents.list through gateway call', async () => {
+  it('answers config.get (redacted), sessions.list, models.list, agents.list and channels.status through gateway call', async () => {
     const { home, remote } = await gatewayWithLogFile();
     const config = runCli(['gateway', 'call', 'config.get', ...remote], { home });
     expect(config.code).toBe(0);
@@ -58,6 +58,8 @@ describe('openclaw logs and the gateway methods behind it', () => {
     expect(models.models.map((m) => m.id)).toContain('anthropic/claude-opus-4-5');
     const agents = JSON.parse(runCli(['gateway', 'call', 'agents.list', ...remote], { home }).stdout) as { defaultId: string };
     expect(agents.defaultId).toBe('main');
+    const channels = JSON.parse(runCli(['gateway', 'call', 'channels.status', ...remote], { home }).stdout) as { channelOrder: string[]; channels: object };
+    expect(channels).toMatchObject({ channelOrder: [], channels: {} });
   });
 
   it('status reports the session summary', async () => {

@@ -11,6 +11,8 @@ import {
   dashboardUrl,
   defaultBindDeps,
   formatHostPort,
+  ChannelRegistry,
+  accountSummaries,
   registerCoreMethods,
   registerStatusMethod,
   resolveBindHosts,
@@ -226,6 +228,15 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     rateLimit: config.gateway.auth.rateLimit,
     snapshot: () => ({ stateDir, configPath }),
   });
+  // Channel plugins arrive with the channels work; the registry already answers
+  // channels.status and feeds `status`, so adding a plugin is one `add` call here.
+  const channels = new ChannelRegistry({
+    logger,
+    redactor,
+    stateDir,
+    onInbound: async (message) => logger.warn('inbound message dropped: no agent is configured yet', { channel: message.channel, chatType: message.chatType }),
+  });
+  channels.registerMethods(gateway);
   const stores = new Map<string, SessionStore>();
   const sessions = (agentId = DEFAULT_AGENT_ID): SessionStore => {
     let store = stores.get(agentId);
@@ -241,6 +252,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     stateDir,
     configPath,
     lock: () => ({ pid: lock.info.pid, port: lock.info.port }),
+    channels: () => accountSummaries(channels.snapshot()),
     sessions: async () => {
       const list = await sessions().list();
       const recent = [...list].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 5);
@@ -299,6 +311,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     return;
   }
   started = true;
+  void channels.startAll();
   if (signalled) beginStop();
 
   const addresses = gateway.addresses.map((a) => `ws://${formatHostPort(a.host, a.port)}`).join(' and ');
@@ -311,6 +324,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   print('Press Ctrl-C to stop.');
 
   await stopped;
+  await channels.stopAll();
   removeSignalHandlers();
   for (const store of stores.values()) store.close();
   lock.release();

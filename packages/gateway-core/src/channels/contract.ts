@@ -284,3 +284,9 @@ export interface ChannelsStatus {
   channelAccounts: Record<string, ChannelAccountSnapshot[]>;
   channelDefaultAccountId: Record<string, string>;
 }
+
+/** Which account a login is for, plus the flow's options. */
+export interface ChannelLoginRequest extends ChannelLoginStartOptions {
+  channel: string;
+  accountId?: string;
+}

@@ -6,13 +6,13 @@
  * @module
  */
 export { ChannelRegistry, CHANNEL_REGISTRY_DEFAULTS } from './registry.ts';
-export type { ChannelConfigResult, ChannelLoginRequest, ChannelRegistryOptions, ChannelSendRequest } from './registry.ts';
+export type { ChannelConfigResult, ChannelRegistryOptions, ChannelSendRequest } from './registry.ts';
 export { ChannelAuthError, ChannelError, isChannelAuthError } from './errors.ts';
 export type { ChannelAuthErrorOptions, ChannelErrorCode, ChannelErrorOptions } from './errors.ts';
 export { DEFAULT_BACKOFF, computeBackoff, resolveBackoff, systemScheduler } from './backoff.ts';
 export type { BackoffPolicy, Scheduler } from './backoff.ts';
 export { ChannelsStatusParamsSchema, accountSummaries, buildChannelsStatus, toChannelProtocolError } from './status.ts';
-export type { ChannelAccountSummary, ChannelStatusInput } from './status.ts';
+export type { ChannelAccountSummary, ChannelMethodsHost, ChannelStatusInput } from './status.ts';
 export { resolveChannelAccounts } from './config.ts';
 export type { ChannelConfigIssue, ResolvedChannelAccounts } from './config.ts';
 export { defineChannelMethod, defineChannelPlugin } from './define.ts';
@@ -26,6 +26,7 @@ export type {
   ChannelInstance,
   ChannelLoginContext,
   ChannelLoginFlow,
+  ChannelLoginRequest,
   ChannelLoginStartOptions,
   ChannelLoginStartResult,
   ChannelLoginWaitResult,

@@ -8,6 +8,7 @@ import { resolveBackoff, systemScheduler } from './backoff.ts';
 import type { BackoffPolicy, Scheduler } from './backoff.ts';
 import type {
   ChannelAccountConfig,
+  ChannelLoginRequest,
   ChannelAccountHandle,
   ChannelLoginContext,
   ChannelLoginStartOptions,
@@ -76,12 +77,6 @@ export interface ChannelSendRequest {
   /** The chat id on that channel. */
   target: string;
   message: OutboundMessage;
-}
-
-/** Which account a login is for, plus the flow's options. */
-export interface ChannelLoginRequest extends ChannelLoginStartOptions {
-  channel: string;
-  accountId?: string;
 }
 
 interface ChannelEntry {

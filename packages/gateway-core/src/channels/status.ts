@@ -2,9 +2,31 @@ import { z } from 'zod';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
 import type { Gateway } from '../server/gateway.ts';
 import type { MethodContext, MethodDefinition } from '../server/registry.ts';
-import type { ChannelAccountSnapshot, ChannelMethodContext, ChannelPlugin, ChannelSummary, ChannelsStatus } from './contract.ts';
+import type {
+  ChannelAccountHandle,
+  ChannelAccountSnapshot,
+  ChannelLoginRequest,
+  ChannelLoginStartResult,
+  ChannelLoginWaitResult,
+  ChannelMethodContext,
+  ChannelPlugin,
+  ChannelSummary,
+  ChannelsStatus,
+} from './contract.ts';
 import { ChannelError } from './errors.ts';
-import type { ChannelRegistry } from './registry.ts';
+
+/**
+ * What the channel methods need from the registry. A structural type rather than the
+ * registry class itself, so this module and registry.ts do not import each other.
+ */
+export interface ChannelMethodsHost {
+  account(channel: string, accountId?: string): ChannelAccountHandle;
+  snapshot(): ChannelsStatus;
+  probe(options?: { timeoutMs?: number }): Promise<ChannelsStatus>;
+  loginStart(request: ChannelLoginRequest): Promise<ChannelLoginStartResult>;
+  loginWait(request: { channel: string; accountId?: string; timeoutMs?: number }): Promise<ChannelLoginWaitResult>;
+  loginChannels(): string[];
+}
 
 /** Params of `channels.status`. */
 export const ChannelsStatusParamsSchema = z.object({
@@ -103,7 +125,7 @@ async function translated<T>(work: () => T | Promise<T>): Promise<T> {
 }
 
 /** Registers the channel methods on a gateway; see {@link ChannelRegistry.registerMethods}. */
-export function registerChannelMethods(gateway: Pick<Gateway, 'registerMethod'>, registry: ChannelRegistry, plugins: readonly ChannelPlugin[]): () => void {
+export function registerChannelMethods(gateway: Pick<Gateway, 'registerMethod'>, registry: ChannelMethodsHost, plugins: readonly ChannelPlugin[]): () => void {
   const removers: (() => void)[] = [];
   const register = <P>(name: string, definition: MethodDefinition<P, unknown>) => removers.push(gateway.registerMethod(name, definition));
   try {
@@ -143,7 +165,7 @@ export function registerChannelMethods(gateway: Pick<Gateway, 'registerMethod'>,
   };
 }
 
-function channelMethodContext(context: MethodContext, channel: string, registry: ChannelRegistry): ChannelMethodContext {
+function channelMethodContext(context: MethodContext, channel: string, registry: ChannelMethodsHost): ChannelMethodContext {
   return {
     ...context,
     channel,
