@@ -18,7 +18,7 @@ import {
   resolveBindHosts,
   resolveGatewayAuth,
 } from '@openclaw/gateway-core';
-import type { BindMode, GatewayAuthMode, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
+import type { BindMode, ChannelsStatus, GatewayAuthMode, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
 import { DEFAULT_AGENT_ID, SessionStore, StateError, acquireGatewayLock } from '@openclaw/state';
 import type { GatewayLockHandle } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
@@ -216,6 +216,14 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     logger.warn('took over a stale gateway lock', { file: lock.file, previous: from });
   }
 
+  // Channel plugins arrive with the channels work; the registry already answers
+  // channels.status and feeds `status`, so adding a plugin is one `add` call here.
+  const channels = new ChannelRegistry({
+    logger,
+    redactor,
+    stateDir,
+    onInbound: async (message) => logger.warn('inbound message dropped: no agent is configured yet', { channel: message.channel, chatType: message.chatType }),
+  });
   const gateway = createGateway({
     version,
     auth,
@@ -227,14 +235,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     tailscaleServe: config.gateway.tailscale.mode !== 'off',
     rateLimit: config.gateway.auth.rateLimit,
     snapshot: () => ({ stateDir, configPath }),
-  });
-  // Channel plugins arrive with the channels work; the registry already answers
-  // channels.status and feeds `status`, so adding a plugin is one `add` call here.
-  const channels = new ChannelRegistry({
-    logger,
-    redactor,
-    stateDir,
-    onInbound: async (message) => logger.warn('inbound message dropped: no agent is configured yet', { channel: message.channel, chatType: message.chatType }),
+    health: async (probe) => channelHealth(probe ? await channels.probe() : channels.snapshot()),
   });
   channels.registerMethods(gateway);
   const stores = new Map<string, SessionStore>();
@@ -331,4 +332,27 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   logger.info('gateway exited', { code: 0 });
   logger.close();
   process.exitCode = ExitCode.ok;
+}
+
+/** The channel part of `health`, in the original's shape: per channel, configured/connected and the probe. */
+function channelHealth(status: ChannelsStatus): Record<string, unknown> {
+  const channels = Object.fromEntries(
+    status.channelOrder.map((id) => {
+      const summary = status.channels[id];
+      const accounts = status.channelAccounts[id] ?? [];
+      const failed = accounts.find((a) => a.probe && a.probe.ok === false);
+      const probed = accounts.find((a) => a.probe);
+      return [
+        id,
+        {
+          configured: summary?.configured ?? false,
+          connected: summary?.connected ?? false,
+          lastError: summary?.lastError ?? null,
+          ...(probed ? { probe: failed ? { ok: false, error: failed.probe?.error ?? 'probe failed' } : { ok: true } } : {}),
+          accounts: Object.fromEntries(accounts.map((a) => [a.accountId, a])),
+        },
+      ];
+    }),
+  );
+  return { channels, channelOrder: status.channelOrder, channelLabels: status.channelLabels };
 }

@@ -144,6 +144,25 @@ describe('after connect', () => {
     expect(gatewayFor.socket.readyState).toBe(gatewayFor.socket.OPEN);
   });
 
+  it('health merges what the health provider reports, passing the probe flag; a failing provider is ok: false', async () => {
+    const probes: boolean[] = [];
+    const { url } = await start({
+      health: (probe) => {
+        probes.push(probe);
+        if (probes.length === 3) throw new Error('channel registry exploded');
+        return { channelOrder: ['fake'], channels: { fake: { connected: true } } };
+      },
+    });
+    const client = await open(url);
+    await client.connect({ auth: { token: TOKEN } });
+    const plain = (await client.request('health')) as { payload: { ok: boolean; channelOrder: string[] } };
+    expect(plain.payload).toMatchObject({ ok: true, channelOrder: ['fake'] });
+    await client.request('health', { probe: true });
+    expect(probes).toEqual([false, true]);
+    const failed = (await client.request('health')) as { payload: { ok: boolean; error: string } };
+    expect(failed.payload).toMatchObject({ ok: false, error: 'channel registry exploded' });
+  });
+
   it('refuses a method above the granted scope', async () => {
     const { url, gateway } = await start();
     gateway.registerMethod('config.get', () => ({}));

@@ -52,6 +52,11 @@ export interface GatewayOptions {
   maxBufferedBytes?: number;
   /** Extra fields for `hello-ok.snapshot` (e.g. stateDir, configPath, sessionDefaults). */
   snapshot?: () => Record<string, unknown>;
+  /**
+   * What `health` reports besides the gateway being up, e.g. channel state; `probe` is the
+   * request's `probe` flag (active checks). A provider that throws makes `ok` false.
+   */
+  health?: (probe: boolean) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** Presence updates are sent at most this often. */
@@ -257,7 +262,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     servers.push(server);
   };
 
-  registry.register('health', () => ({ ok: true, ts: clock(), durationMs: 0, channels: {}, channelOrder: [], channelLabels: {} }));
+  registry.register('health', async (params: unknown) => {
+    const started = clock();
+    const probe = typeof params === 'object' && params !== null && (params as { probe?: unknown }).probe === true;
+    const base = { ok: true, ts: started, channels: {}, channelOrder: [], channelLabels: {} };
+    try {
+      const extra = (await options.health?.(probe)) ?? {};
+      return { ...base, ...extra, durationMs: clock() - started };
+    } catch (error) {
+      logger.warn('health provider failed', { error });
+      return { ...base, ok: false, error: error instanceof Error ? error.message : String(error), durationMs: clock() - started };
+    }
+  });
   registry.register('system-presence', () => presence());
 
   const gateway: Gateway = {
