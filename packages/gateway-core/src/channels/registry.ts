@@ -11,7 +11,6 @@ import type {
   ChannelLoginRequest,
   ChannelAccountHandle,
   ChannelLoginContext,
-  ChannelLoginStartOptions,
   ChannelLoginStartResult,
   ChannelLoginWaitResult,
   ChannelPlugin,
