@@ -172,6 +172,26 @@ describe('after connect', () => {
     expect(res.error.message).toBe('missing scope: operator.admin');
   });
 
+  it('skips droppable events for a client that stops reading, and closes it (1008) on a required one', async () => {
+    const { url, gateway } = await start({ maxBufferedBytes: 64 * 1024 });
+    const slow = await open(url);
+    await slow.connect({ auth: { token: TOKEN } });
+    // Stop reading: the kernel buffers fill and the server's queue for this client grows.
+    const raw = (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const big = 'x'.repeat(256 * 1024);
+    for (let i = 0; i < 40; i++) gateway.broadcast('tick', { big }, { dropIfSlow: true });
+    expect(slow.socket.readyState).toBe(slow.socket.OPEN);
+    gateway.broadcast('health', { big });
+    raw.resume();
+    expect(await slow.closed).toMatchObject({ code: 1008, reason: 'slow consumer' });
+    // Far fewer than 40 ticks reached it: the droppable ones were skipped once it lagged.
+    expect(slow.frames.filter((f) => f.event === 'tick').length).toBeLessThan(40);
+    const fresh = await open(url);
+    await fresh.connect({ auth: { token: TOKEN } });
+    expect(((await fresh.request('health')) as { ok: boolean }).ok).toBe(true);
+  });
+
   it('an oversized frame closes only that client', async () => {
     const { url } = await start();
     const big = await open(url);
