@@ -6,20 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { CredentialStore } from './credentials.ts';
 import { NoApiKeyError, PROVIDER_ENV_VARS, providerEnvVars, resolveApiKey } from './credentials-resolve.ts';
 import { StateError } from './errors.ts';
+import { rejected } from '../test/rejected.ts';
 
 const T0 = Date.parse('2026-02-01T10:00:00.000Z');
 const SECRET = 'sk-SECRET-Plugh-9876543210';
 const newStore = (encryptionKey?: Buffer) => new CredentialStore({ stateDir: mkdtempSync(join(tmpdir(), 'oc-resolve-')), clock: () => T0, encryptionKey });
-
-async function rejected(promise: Promise<unknown>): Promise<StateError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StateError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateError');
-}
 
 describe('resolveApiKey', () => {
   it('knows the usual providers’ environment variables', () => {

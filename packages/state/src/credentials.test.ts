@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from './credentials.ts';
 import { CREDENTIAL_MIGRATIONS } from './credentials-format.ts';
 import { StateError } from './errors.ts';
+import { rejected } from '../test/rejected.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 const stateDir = () => mkdtempSync(join(tmpdir(), 'oc-cred-'));
@@ -16,16 +17,6 @@ const SECRET = 'sk-ant-SECRET-Xyzzy-0123456789';
 function caught(fn: () => unknown): StateError {
   try {
     fn();
-  } catch (error) {
-    if (error instanceof StateError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateError');
-}
-
-async function rejected(promise: Promise<unknown>): Promise<StateError> {
-  try {
-    await promise;
   } catch (error) {
     if (error instanceof StateError) return error;
     throw error;

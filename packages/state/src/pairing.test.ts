@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateError } from './errors.ts';
 import { PAIRING_CODE_ALPHABET, PAIRING_PENDING_TTL_MS, PairingStore, generatePairingCode } from './pairing.ts';
 import type { PairingRequestResult } from './pairing.ts';
+import { rejected } from '../test/rejected.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 const stateDir = () => mkdtempSync(join(tmpdir(), 'oc-pair-'));
@@ -21,16 +21,6 @@ function storeAt(dir = stateDir(), whenFull?: 'drop-oldest' | 'refuse') {
 function pending(result: PairingRequestResult) {
   if (result.approved) throw new Error('expected a pending request');
   return result;
-}
-
-async function rejected(promise: Promise<unknown>): Promise<StateError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StateError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateError');
 }
 
 describe('PairingStore', () => {
