@@ -130,6 +130,12 @@ describe('createSystemdRunner against fake systemctl/loginctl', () => {
     expect(missing.hint).toContain('openclaw gateway');
   });
 
+  it('says not to use sudo when systemctl --user is refused', async () => {
+    const error = await failure(runner({ FAKE_SYSTEMD_MODE: 'denied' }).enable(UNIT));
+    expect(error.code).toBe('SUPERVISOR_PERMISSION_DENIED');
+    expect(error.hint).toContain('not with sudo');
+  });
+
   it('passes other failures through with their stderr', async () => {
     const error = await failure(runner({ FAKE_SYSTEMD_MODE: 'fail' }).restart(UNIT));
     expect(error.code).toBe('SUPERVISOR_COMMAND_FAILED');
