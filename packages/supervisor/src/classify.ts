@@ -7,6 +7,8 @@ export interface FailureContext {
   uid?: number | undefined;
   /** The user name for linger hints; `$USER` when unknown. */
   user?: string | undefined;
+  /** True when the runner already set `XDG_RUNTIME_DIR=/run/user/<uid>` itself, so exporting it cannot help. */
+  runtimeDirGuessed?: boolean | undefined;
 }
 
 /** The foreground alternative when there is no service manager to run under. */
@@ -20,9 +22,13 @@ const DENIED = /Access denied|Permission denied|Interactive authentication requi
 /** The exact commands that give an SSH session a user bus. */
 export function noBusHint(context: FailureContext): string {
   const runtimeDir = context.uid === undefined ? '/run/user/$(id -u)' : `/run/user/${context.uid}`;
+  const linger = `sudo loginctl enable-linger ${context.user ?? '$USER'}`;
+  if (context.runtimeDirGuessed === true) {
+    return `there is no user manager at ${runtimeDir}: run \`${linger}\` and log in again; ${FOREGROUND_HINT}`;
+  }
   return [
     `export XDG_RUNTIME_DIR=${runtimeDir} and retry;`,
-    `if ${runtimeDir} does not exist, run \`sudo loginctl enable-linger ${context.user ?? '$USER'}\` and log in again;`,
+    `if ${runtimeDir} does not exist, run \`${linger}\` and log in again;`,
     FOREGROUND_HINT,
   ].join(' ');
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FOREGROUND_HINT } from './classify.ts';
 import { SupervisorError } from './errors.ts';
 import { createSystemdRunner } from './runner.ts';
 import type { SystemdRunnerOptions } from './runner.ts';
@@ -104,6 +105,13 @@ describe('createSystemdRunner against fake systemctl/loginctl', () => {
       expect(error.hint).toContain('sudo loginctl enable-linger claw');
       expect(error.hint).toContain('`openclaw gateway`');
     }
+  });
+
+  it('asks for linger when even the guessed XDG_RUNTIME_DIR has no bus', async () => {
+    const r = createSystemdRunner({ env: { PATH: FAKE_BIN, USER: 'claw', FAKE_SYSTEMD_MODE: 'no-bus' }, uid: 1000 });
+    const error = await failure(r.daemonReload());
+    expect(error.code).toBe('SUPERVISOR_NO_USER_BUS');
+    expect(error.hint).toBe('there is no user manager at /run/user/1000: run `sudo loginctl enable-linger claw` and log in again; ' + FOREGROUND_HINT);
   });
 
   it('sets XDG_RUNTIME_DIR from the uid when the session lacks it', async () => {

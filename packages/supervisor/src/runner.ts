@@ -75,8 +75,9 @@ export function createSystemdRunner(options: SystemdRunnerOptions = {}): Systemd
   const exec = options.exec ?? createExecFile();
   const baseEnv = options.env ?? process.env;
   const uid = options.uid;
-  const env = uid !== undefined && !baseEnv.XDG_RUNTIME_DIR ? { ...baseEnv, XDG_RUNTIME_DIR: `/run/user/${uid}` } : baseEnv;
-  const context = { uid, user: options.user ?? baseEnv.USER };
+  const runtimeDirGuessed = uid !== undefined && !baseEnv.XDG_RUNTIME_DIR;
+  const env = runtimeDirGuessed ? { ...baseEnv, XDG_RUNTIME_DIR: `/run/user/${uid}` } : baseEnv;
+  const context = { uid, user: options.user ?? baseEnv.USER, runtimeDirGuessed };
   const timeoutMs = options.timeoutMs ?? SYSTEMD_RUNNER_DEFAULTS.timeoutMs;
 
   async function run(file: string, args: readonly string[]): Promise<ExecResult> {
