@@ -5,6 +5,8 @@ import type { GatewayCallFlags } from './commands/gateway.ts';
 import type { GatewayRunFlags } from './commands/gateway-run.ts';
 import type { HealthFlags } from './commands/health.ts';
 import type { LogsFlags } from './commands/logs.ts';
+import type { ServiceFlags, ServiceInstallFlags } from './commands/service.ts';
+import type { ServiceStatusFlags } from './commands/service-status.ts';
 import type { StatusFlags } from './commands/status.ts';
 
 /** The flags of `openclaw gateway` and `openclaw gateway run`. */
@@ -101,6 +103,43 @@ export function buildProgram(version: string): Command {
       .argument('<method>', 'e.g. health, status, system-presence')
       .option('--params <json>', 'request params as JSON (default {})'),
   ).action(async (method: string, options: GatewayCallFlags) => (await import('./commands/gateway.ts')).gatewayCall(method, options, version));
+
+  gateway
+    .command('install')
+    .description('install the gateway as a systemd user service and start it (daemon-reload, enable, linger, start)')
+    .option('--port <port>', 'port the service listens on (default gateway.port, 18789)')
+    .option('--force', 'replace an installed unit that differs (the old one is kept as .bak)')
+    .option('--dry-run', 'print the unit and the commands it would run; write and run nothing')
+    .option('--json', 'print the result as JSON')
+    // `gateway` has a --port of its own and commander hands it the flag; read it from there too.
+    .action(async (_options: ServiceInstallFlags, command: Command) =>
+      (await import('./commands/service.ts')).serviceInstall(command.optsWithGlobals<ServiceInstallFlags>(), version),
+    );
+
+  gateway
+    .command('uninstall')
+    .description('stop and disable the service and remove its unit (nothing installed: exit 0)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: ServiceFlags) => (await import('./commands/service.ts')).serviceUninstall(options));
+
+  for (const [verb, what] of [
+    ['start', 'start the installed service'],
+    ['stop', 'stop the service (it starts again at boot while enabled)'],
+    ['restart', 'restart the service, e.g. after an update or a config change'],
+  ] as const) {
+    gateway
+      .command(verb)
+      .description(`${what} (systemctl --user ${verb})`)
+      .option('--json', 'print the result as JSON')
+      .action(async (options: ServiceFlags) => (await import('./commands/service.ts')).serviceControl(verb, options));
+  }
+
+  gateway
+    .command('status')
+    .description('the service: systemd state, lock, and whether the gateway answers (exit 1 unless active and answering)')
+    .option('--timeout <ms>', 'how long the WebSocket probe waits (default 3000)')
+    .option('--json', 'print JSON')
+    .action(async (options: ServiceStatusFlags) => (await import('./commands/service-status.ts')).serviceStatus(options, version));
 
   remoteOptions(program.command('status').description('ask the gateway how it is: version, uptime, address, state dir, lock'))
     .option('--deep', 'also run the probing health check')
