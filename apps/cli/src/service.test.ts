@@ -65,6 +65,16 @@ describe('openclaw gateway install', () => {
     expect(recordedCalls(home).slice(before)).toEqual([IS_ENABLED, `systemctl --user is-active ${UNIT}`]);
   });
 
+  it('re-enables and restarts an identical unit that is not running, without rewriting it', () => {
+    const home = installed();
+    const before = recordedCalls(home).length;
+    const again = run(['gateway', 'install'], home, { FAKE_SYSTEMD_STATE: 'inactive', FAKE_LINGER: 'yes' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('unit unchanged at');
+    expect(recordedCalls(home).slice(before)).toEqual([IS_ENABLED, `systemctl --user is-active ${UNIT}`, RELOAD, ENABLE, SHOW_LINGER, `systemctl --user restart ${UNIT}`]);
+    expect(existsSync(`${unitFile(home)}.bak`)).toBe(false);
+  });
+
   it('refuses a changed unit without --force (saying what differs) and replaces it with --force, keeping a .bak', () => {
     const home = installed();
     const old = readFileSync(unitFile(home), 'utf8').replaceAll(/OPENCLAW_SERVICE_VERSION=\S+/g, 'OPENCLAW_SERVICE_VERSION=0.0.0-old').replace(/ExecStart=\S+/, 'ExecStart=/home/u/.nvm/versions/node/v20.0.0/bin/node');
