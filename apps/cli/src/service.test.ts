@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, assertBuilt, tempHome } from '../test/run-cli.ts';
 import { freePort, startGateway } from '../test/gateway-process.ts';
 import type { GatewayProcess } from '../test/gateway-process.ts';
-import { recordedCalls, runWithFakeSystemd as run } from '../test/fake-systemd/index.ts';
+import { FAKE_SYSTEMD_DIR, recordedCalls, runWithFakeSystemd as run } from '../test/fake-systemd/index.ts';
 
 const UNIT = 'openclaw-gateway.service';
 const RELOAD = 'systemctl --user daemon-reload';
@@ -126,6 +127,36 @@ describe('openclaw gateway install', () => {
     const text = readFileSync(unitFile(home, 'openclaw-gateway-work.service'), 'utf8');
     expect(text).toContain('Environment=OPENCLAW_PROFILE=work');
     expect(text).toContain(`Environment=OPENCLAW_STATE_DIR=${join(home, '.openclaw-work')}`);
+  });
+
+  it('warns (and still installs) when node comes from a version manager', () => {
+    const home = tempHome();
+    const bin = join(home, '.nvm', 'versions', 'node', 'v24.0.0', 'bin');
+    mkdirSync(bin, { recursive: true });
+    const node = join(bin, 'node');
+    // A hard link keeps the path (process.execPath is the resolved /proc/self/exe); copy across devices.
+    try {
+      linkSync(process.execPath, node);
+    } catch {
+      copyFileSync(process.execPath, node);
+    }
+    const env = { PATH: `${FAKE_SYSTEMD_DIR}:/usr/bin:/bin`, HOME: home, USER: 'tester' };
+    const result = spawnSync(node, [CLI, 'gateway', 'install', '--dry-run'], { cwd: home, env, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^warning: .*\.nvm\/versions\/node\/v24\.0\.0\/bin\/node is managed by nvm/m);
+    expect(result.stderr).toContain('/usr/bin/node');
+    expect(result.stdout).toContain(`ExecStart=${node} `);
+  });
+
+  it('refuses to install with an invalid config (exit 78) and runs nothing', () => {
+    const home = tempHome();
+    mkdirSync(join(home, '.openclaw'));
+    writeFileSync(join(home, '.openclaw', 'openclaw.json'), '{ gateway: { port: "not a port" } }');
+    const result = run(['gateway', 'install'], home);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('openclaw config validate');
+    expect(recordedCalls(home)).toEqual([]);
+    expect(existsSync(unitFile(home))).toBe(false);
   });
 
   it('with no user bus: the fix, exit 1, nothing written', () => {
