@@ -62,6 +62,15 @@ describe('openclaw logs and the gateway methods behind it', () => {
     expect(channels).toMatchObject({ channelOrder: [], channels: {} });
   });
 
+  it('gateway call keeps its own --token (the gateway command has a --token too)', async () => {
+    const { remote } = await gatewayWithLogFile();
+    const elsewhere = tempHome(); // no config here: the token can only come from the flag
+    const result = runCli(['gateway', 'call', 'health', ...remote], { home: elsewhere });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { ok: boolean }).ok).toBe(true);
+  });
+
   it('status reports the session summary', async () => {
     const { home, remote } = await gatewayWithLogFile();
     const status = JSON.parse(runCli(['status', '--json', ...remote], { home }).stdout) as { status?: { sessions: { count: number } }; sessions?: { count: number } };

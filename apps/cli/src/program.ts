@@ -38,6 +38,9 @@ function remoteOptions(command: Command): Command {
 export function buildProgram(version: string): Command {
   const program = new Command('openclaw')
     .description('A light, crash-safe OpenClaw gateway for small servers.')
+    // `gateway` and its subcommands share flag names (--port, --token, --password): options
+    // belong to the command they follow, or `gateway call m --token T` would lose the token.
+    .enablePositionalOptions()
     .version(version, '-V, --version', 'print the version')
     .addOption(new Option('--profile <name>', 'use ~/.openclaw-<name> as the state dir (before the command)'))
     .addOption(new Option('--dev', 'profile "dev": ~/.openclaw-dev and gateway port 19001 (before the command)'))
