@@ -164,5 +164,17 @@ export function buildProgram(version: string): Command {
     .option('--no-open', 'accepted for compatibility; no browser is opened on a server anyway')
     .action(async (options: DashboardFlags) => (await import('./commands/dashboard.ts')).dashboardCommand(options));
 
+  program
+    .command('doctor')
+    .description('check config, state, sessions, credentials, security and the service; --fix repairs (backups first); exit 1 while something is ✗')
+    .option('--fix', 'apply the repairs: migrate legacy keys (after a .bak), chmod, repair transcripts')
+    .option('--repair', 'the same as --fix')
+    .option('--yes', 'the same as --fix (doctor never prompts)')
+    .option('--non-interactive', 'accepted; doctor never prompts, and without --fix changes nothing')
+    .option('--json', 'print { ok, checks, changes } as JSON')
+    .action(async (options: { fix?: boolean; repair?: boolean; yes?: boolean; nonInteractive?: boolean; json?: boolean }) =>
+      (await import('./commands/doctor.ts')).doctorCommand(options, version),
+    );
+
   return program;
 }
