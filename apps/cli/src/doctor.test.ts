@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
+import { migratedText, sameJson } from './commands/doctor-config.ts';
 import type { CliResult } from '../test/run-cli.ts';
 
 beforeAll(assertBuilt);
@@ -241,5 +242,31 @@ describe('openclaw doctor: service and output', () => {
     for (const c of report.checks) expect(['ok', 'warning', 'problem']).toContain(c.status);
     expect(byId(report, 'gateway.lock')?.detail).toContain('none');
     expect(existsSync(join(h, '.openclaw'))).toBe(false); // a report creates nothing
+  });
+});
+
+describe('migratedText (the config rewrite)', () => {
+  it('edits in place when the edits reproduce the migrated config exactly', () => {
+    const text = '// keep me\n{\n  gateway: { token: "t" }, // inline\n  logging: { level: "info" },\n}\n';
+    const out = migratedText(text, { gateway: { token: 't' }, logging: { level: 'info' } }, { gateway: { auth: { token: 't' } }, logging: { level: 'info' } });
+    expect(out.mode).toBe('in-place');
+    expect(out.text).toContain('// keep me');
+    expect(sameJson(JSON5.parse(out.text), { gateway: { auth: { token: 't' } }, logging: { level: 'info' } })).toBe(true);
+  });
+
+  it('falls back to pretty JSON when the edited text would not equal the migrated config', () => {
+    // The text holds a key the parsed object lacks: the in-place result cannot match.
+    const out = migratedText('{ a: 1, b: 2 }', { a: 1 }, { a: 1 });
+    expect(out).toEqual({ text: '{\n  "a": 1\n}\n', mode: 'rewritten' });
+  });
+
+  it('refuses (throws) rather than write a file that lost a value', () => {
+    expect(() => migratedText('{ a: 1, b: 2 }', { a: 1 }, { a: Number.POSITIVE_INFINITY })).toThrow(/nothing was written/);
+  });
+
+  it('sameJson ignores key order only', () => {
+    expect(sameJson({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
   });
 });

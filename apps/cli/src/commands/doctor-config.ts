@@ -49,7 +49,7 @@ export type RewriteMode = 'in-place' | 'rewritten';
  * The migrated config as file text. First as in-place edits of the user's text (new paths set,
  * old ones unset, so comments and formatting elsewhere survive); that result is parsed back
  * and must equal the migrated object exactly, or doctor falls back to pretty JSON of the
- * migrated object (comments lost, values complete).
+ * migrated object (comments lost, values complete). Throws when neither reproduces it.
  */
 export function migratedText(text: string, raw: Json, migrated: Json): { text: string; mode: RewriteMode } {
   const sets: Array<[ConfigPath, unknown]> = [];
@@ -63,7 +63,12 @@ export function migratedText(text: string, raw: Json, migrated: Json): { text: s
   } catch {
     // An edit the text editor cannot express: use the whole-file rewrite below.
   }
-  return { text: `${JSON.stringify(migrated, null, 2)}\n`, mode: 'rewritten' };
+  const json = `${JSON.stringify(migrated, null, 2)}\n`;
+  // JSON cannot hold everything JSON5 can (Infinity, NaN): never write a file that lost a value.
+  if (!sameJson(JSON.parse(json), migrated)) {
+    throw new Error('the migrated config holds values JSON cannot represent (Infinity or NaN), and the in-place edit did not work either; nothing was written');
+  }
+  return { text: json, mode: 'rewritten' };
 }
 
 function migrationLines(changes: readonly MigrationChange[]): string[] {
@@ -97,12 +102,13 @@ function legacyCheck(context: DoctorContext): DoctorCheck | undefined {
       lines,
     });
   }
-  const result = migratedText(text, raw, migrated);
+  let result: { text: string; mode: RewriteMode };
   try {
+    result = migratedText(text, raw, migrated);
     writeConfigText(configPath, result.text);
   } catch (error) {
-    return check(SECTION, 'config.legacy', 'problem', 'legacy keys', `could not write ${configPath}: ${errorText(error)}`, {
-      fix: `check that ${configPath} and its directory are writable, then run \`openclaw doctor --fix\` again`,
+    return check(SECTION, 'config.legacy', 'problem', 'legacy keys', `could not migrate ${configPath}: ${errorText(error)}`, {
+      fix: `move the keys by hand as listed, or check that ${configPath} and its directory are writable and run \`openclaw doctor --fix\` again`,
       lines,
     });
   }
