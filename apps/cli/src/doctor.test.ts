@@ -213,6 +213,25 @@ describe('openclaw doctor: permissions and security', () => {
   });
 });
 
+describe('openclaw doctor: workspace', () => {
+  it('lists missing workspace files; --fix creates them and never replaces an existing one', () => {
+    const { home: h, state } = home();
+    const ws = join(state, 'workspace');
+    mkdirSync(ws, { mode: 0o700 });
+    writeFileSync(join(ws, 'SOUL.md'), 'mine\n');
+    const report = json(h);
+    expect(byId(report, 'workspace')).toMatchObject({ status: 'warning' });
+    expect(byId(report, 'workspace')?.detail).toContain('missing AGENTS.md, MEMORY.md, skills/');
+    expect(existsSync(join(ws, 'AGENTS.md'))).toBe(false);
+    const fixed = json(h, '--fix');
+    expect(byId(fixed, 'workspace')).toMatchObject({ status: 'ok', changed: true });
+    expect(readFileSync(join(ws, 'AGENTS.md'), 'utf8')).toContain('# AGENTS.md');
+    expect(readFileSync(join(ws, 'SOUL.md'), 'utf8')).toBe('mine\n');
+    expect(statSync(join(ws, 'skills')).isDirectory()).toBe(true);
+    expect(json(h, '--fix').changes).toEqual([]);
+  });
+});
+
 describe('openclaw doctor: service and output', () => {
   it('flags a stale unit version, a missing ExecStart binary and a version-manager node', () => {
     const { home: h } = home();

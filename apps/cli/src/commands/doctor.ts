@@ -8,6 +8,7 @@ import type { CheckStatus, DoctorCheck, DoctorContext } from './doctor-check.ts'
 import { configChecks } from './doctor-config.ts';
 import { sessionChecks } from './doctor-sessions.ts';
 import { credentialChecks, lockCheck, permissionChecks } from './doctor-state.ts';
+import { workspaceChecks } from './doctor-workspace.ts';
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorFlags {
@@ -31,7 +32,7 @@ export interface DoctorReport {
 }
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warning: '⚠', problem: '✗' };
-const SECTIONS = ['Config', 'State', 'Sessions', 'Credentials', 'Security', 'Service', 'Gateway'];
+const SECTIONS = ['Config', 'State', 'Sessions', 'Credentials', 'Workspace', 'Security', 'Service', 'Gateway'];
 
 /** Runs one group of checks; a failure inside it becomes a ✗ line instead of stopping doctor. */
 async function guarded(section: string, id: string, run: () => DoctorCheck[] | Promise<DoctorCheck[]>): Promise<DoctorCheck[]> {
@@ -53,6 +54,7 @@ export async function runDoctor(flags: DoctorFlags, version: string): Promise<Do
   const lock = lockCheck(context);
   checks.push(...(await guarded('Sessions', 'sessions', () => sessionChecks(context, lock.live))));
   checks.push(...(await guarded('Credentials', 'credentials', () => credentialChecks(context))));
+  checks.push(...(await guarded('Workspace', 'workspace', () => workspaceChecks(context))));
   checks.push(...(await guarded('Security', 'security', () => securityChecks(context))));
   checks.push(...(await guarded('Service', 'service', () => serviceChecks(context))));
   checks.push(lock.check);
