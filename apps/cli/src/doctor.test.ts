@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
 import { migratedText, sameJson } from './commands/doctor-config.ts';
 import type { CliResult } from '../test/run-cli.ts';
+import { runWithFakeSystemd } from '../test/fake-systemd/index.ts';
 
 beforeAll(assertBuilt);
 
@@ -233,7 +234,7 @@ describe('openclaw doctor: workspace', () => {
 });
 
 describe('openclaw doctor: service and output', () => {
-  it('flags a stale unit version, a missing ExecStart binary and a version-manager node', () => {
+  it('flags a stale unit version, a missing ExecStart binary, a version-manager node and linger off', () => {
     const { home: h } = home();
     const dir = join(h, '.config', 'systemd', 'user');
     mkdirSync(dir, { recursive: true });
@@ -242,13 +243,17 @@ describe('openclaw doctor: service and output', () => {
       join(dir, 'openclaw-gateway.service'),
       `[Unit]\nDescription=OpenClaw Gateway (v0.0.0-old)\n\n[Service]\nExecStart=${node} /gone/openclaw.js gateway --port 18789\nEnvironment=OPENCLAW_SERVICE_VERSION=0.0.0-old\n`,
     );
-    const result = doctor(h);
+    const result = runWithFakeSystemd(['doctor'], h, { FAKE_LINGER: 'no' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/⚠ unit version: .* was written by 0\.0\.0-old; this is /);
+    expect(result.stdout).toContain('⚠ linger: off for tester: systemd stops the gateway when you log out');
+    expect(result.stdout).toContain('fix: sudo loginctl enable-linger tester');
     expect(result.stdout).toContain(`✗ ExecStart: `);
     expect(result.stdout).toContain('/gone/openclaw.js');
     expect(result.stdout).toContain('openclaw gateway install --force');
     expect(result.stdout).toMatch(/⚠ node path: .* is managed by nvm/);
+    const lingering = JSON.parse(runWithFakeSystemd(['doctor', '--json'], h, { FAKE_LINGER: 'yes' }).stdout) as Report;
+    expect(byId(lingering, 'service.linger')).toMatchObject({ status: 'ok', detail: 'enabled for tester' });
   });
 
   it('--json prints only the report, and a fresh HOME has no problems', () => {

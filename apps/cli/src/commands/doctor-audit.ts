@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { detectVersionManagerNode, parseSystemdUnit, unitPath } from '@openclaw/supervisor';
+import { SupervisorError, detectVersionManagerNode, parseSystemdUnit, unitPath } from '@openclaw/supervisor';
 import { check, errorText } from './doctor-check.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-check.ts';
+import { serviceContext } from './service-common.ts';
 
 type Json = Record<string, unknown>;
 
@@ -74,8 +75,22 @@ export function securityChecks(context: DoctorContext): DoctorCheck[] {
   return out;
 }
 
-/** The installed systemd unit: its version, its node and entry, a version-manager node. */
-export function serviceChecks(context: DoctorContext): DoctorCheck[] {
+/** Linger keeps user services running after logout; without it the gateway dies with the SSH session. */
+async function lingerCheck(): Promise<DoctorCheck> {
+  const S = 'Service';
+  const service = serviceContext();
+  const enable = `sudo loginctl enable-linger ${service.user}`;
+  try {
+    if (await service.runner.lingerEnabled(service.user)) return check(S, 'service.linger', 'ok', 'linger', `enabled for ${service.user}`);
+    return check(S, 'service.linger', 'warning', 'linger', `off for ${service.user}: systemd stops the gateway when you log out`, { fix: enable });
+  } catch (error) {
+    if (!(error instanceof SupervisorError)) throw error;
+    return check(S, 'service.linger', 'warning', 'linger', `could not check: ${error.message}`, { fix: error.hint ?? enable });
+  }
+}
+
+/** The installed systemd unit: its version, its node and entry, a version-manager node, linger. */
+export async function serviceChecks(context: DoctorContext): Promise<DoctorCheck[]> {
   const S = 'Service';
   const raw = process.env['OPENCLAW_PROFILE']?.trim();
   const profile = raw && raw !== 'default' ? raw : undefined;
@@ -109,5 +124,6 @@ export function serviceChecks(context: DoctorContext): DoctorCheck[] {
   }
   const manager = node === undefined ? undefined : detectVersionManagerNode(node);
   if (manager) out.push(check(S, 'service.node', 'warning', 'node path', manager.reason, { fix: manager.suggestion }));
+  if (process.platform === 'linux') out.push(await lingerCheck());
   return out;
 }
