@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
+import { CredentialStore } from '@openclaw/state';
 import { migratedText, sameJson } from './commands/doctor-config.ts';
 import type { CliResult } from '../test/run-cli.ts';
 import { runWithFakeSystemd } from '../test/fake-systemd/index.ts';
@@ -211,6 +212,23 @@ describe('openclaw doctor: permissions and security', () => {
     const report = json(loopback.home);
     expect(report.ok).toBe(true);
     expect(byId(report, 'security.auth')).toMatchObject({ status: 'warning' });
+  });
+});
+
+describe('openclaw doctor: credentials', () => {
+  it('an expired token is ⚠ and a damaged file ✗, both with the login command; a good key is ✓', async () => {
+    const { home: h, state } = home();
+    const store = new CredentialStore({ stateDir: state });
+    await store.write({ type: 'api_key', provider: 'anthropic', profile: 'default', key: 'sk-ant-test' });
+    await store.write({ type: 'token', provider: 'openai', profile: 'default', token: 'tok', expiresAt: '2020-01-01T00:00:00.000Z' });
+    writeFileSync(join(state, 'credentials', 'google.default.json'), '{ not json', { mode: 0o600 });
+    const result = doctor(h);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✓ anthropic:default: api_key');
+    expect(result.stdout).toContain('⚠ openai:default: expired at 2020-01-01T00:00:00.000Z');
+    expect(result.stdout).toContain('fix: openclaw models auth login --provider openai');
+    expect(result.stdout).toMatch(/✗ google:default: .*google\.default\.json/);
+    expect(result.stdout).not.toContain('sk-ant-test');
   });
 });
 
