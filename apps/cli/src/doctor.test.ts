@@ -100,6 +100,17 @@ describe('openclaw doctor: legacy config', () => {
     expect(existsSync(`${config}.bak`)).toBe(true);
   });
 
+  it('leaves ${VAR} references as written and reports legacy keys of an $include\'d file for moving by hand', () => {
+    const { home: h, state, config } = home('{\n  $include: "./extra.json5",\n  gateway: { token: "${MY_TOKEN}" },\n}\n');
+    writeFileSync(join(state, 'extra.json5'), '{ whatsapp: { allowFrom: ["+15550001"] } }\n', { mode: 0o600 });
+    const result = runCli(['doctor', '--fix', '--json'], { home: h, env: { MY_TOKEN: 'abcdefabcdefabcdefabcdefabcdef' } });
+    const report = JSON.parse(result.stdout) as Report;
+    expect(readFileSync(config, 'utf8')).toBe('{\n  $include: "./extra.json5",\n  gateway: { auth: { token: "${MY_TOKEN}" } },\n}\n');
+    expect(byId(report, 'config.legacy')).toMatchObject({ status: 'warning', changed: true });
+    expect(byId(report, 'config.legacy')?.lines).toContain('~ moved whatsapp to channels.whatsapp');
+    expect(readFileSync(join(state, 'extra.json5'), 'utf8')).toContain('whatsapp');
+  });
+
   it('an invalid config is ✗ with the errors listed, exit 1, and is not rewritten', () => {
     const bad = '{ gateway: { port: "nope" }, gatway: {} }\n';
     const { home: h, config } = home(bad);

@@ -115,7 +115,16 @@ function legacyCheck(context: DoctorContext): DoctorCheck | undefined {
   const how = result.mode === 'in-place' ? 'edited in place, comments kept' : 'rewritten as JSON: the in-place edit did not reproduce the migration, so comments were not kept';
   context.changes.push(`migrated ${plural(changes.length, 'legacy key')} in ${configPath} (${how}); the previous file is ${configPath}.bak`);
   context.loaded = loadConfig();
-  return check(SECTION, 'config.legacy', 'ok', 'legacy keys', `migrated ${plural(changes.length, 'change')} (${how}); backup: ${configPath}.bak`, { changed: true, lines });
+  const detail = `migrated ${plural(changes.length, 'change')} (${how}); backup: ${configPath}.bak`;
+  const left = context.loaded.migrations;
+  if (left.length > 0) {
+    return check(SECTION, 'config.legacy', 'warning', 'legacy keys', `${detail}; ${plural(left.length, 'more legacy key')} in an $include'd file or a \${VAR} stay in memory only`, {
+      fix: 'move them by hand as listed (doctor only rewrites the main config file)',
+      changed: true,
+      lines: [...lines, ...migrationLines(left)],
+    });
+  }
+  return check(SECTION, 'config.legacy', 'ok', 'legacy keys', detail, { changed: true, lines });
 }
 
 /** Validation errors and unknown keys of the (possibly just migrated) config. */
