@@ -285,6 +285,28 @@ describe('openclaw doctor: service and output', () => {
     expect(byId(lingering, 'service.linger')).toMatchObject({ status: 'ok', detail: 'enabled for tester' });
   });
 
+  it('--fix rewrites a stale unit for this version (same port, old kept as .bak) and reloads systemd; twice changes nothing', () => {
+    const { home: h } = home();
+    const dir = join(h, '.config', 'systemd', 'user');
+    mkdirSync(dir, { recursive: true });
+    const unit = join(dir, 'openclaw-gateway.service');
+    const old = `[Unit]\nDescription=OpenClaw Gateway (v0.0.0-old)\n\n[Service]\nExecStart=/usr/bin/node /gone/openclaw.js gateway --port 19555\nEnvironment=OPENCLAW_SERVICE_VERSION=0.0.0-old\n`;
+    writeFileSync(unit, old);
+    const log = join(h, 'systemd-calls.log');
+    const fixed = runWithFakeSystemd(['doctor', '--fix', '--json'], h, { FAKE_LINGER: 'yes', FAKE_SYSTEMD_LOG: log });
+    const report = JSON.parse(fixed.stdout) as Report;
+    expect(byId(report, 'service.refresh')).toMatchObject({ status: 'ok', changed: true });
+    expect(report.changes.some((line) => line.startsWith(`rewrote ${unit} for `))).toBe(true);
+    const text = readFileSync(unit, 'utf8');
+    expect(text).not.toContain('0.0.0-old');
+    expect(text).toMatch(/ExecStart=\S+ \S+openclaw\.js gateway --port 19555/);
+    expect(readFileSync(`${unit}.bak`, 'utf8')).toBe(old);
+    expect(readFileSync(log, 'utf8')).toContain('--user daemon-reload');
+    const again = JSON.parse(runWithFakeSystemd(['doctor', '--fix', '--json'], h, { FAKE_LINGER: 'yes', FAKE_SYSTEMD_LOG: log }).stdout) as Report;
+    expect(again.changes).toEqual([]);
+    expect(byId(again, 'service.version')).toMatchObject({ status: 'ok' });
+  });
+
   it('--json prints only the report, and a fresh HOME has no problems', () => {
     const h = tempHome();
     const result = doctor(h, '--json');

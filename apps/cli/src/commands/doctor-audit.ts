@@ -3,6 +3,8 @@ import { SupervisorError, detectVersionManagerNode, parseSystemdUnit, unitPath }
 import { check, errorText } from './doctor-check.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-check.ts';
 import { serviceContext } from './service-common.ts';
+import { refreshInstalledUnit } from './service.ts';
+import { DEFAULT_GATEWAY_PORT } from '@openclaw/config';
 
 type Json = Record<string, unknown>;
 
@@ -89,6 +91,33 @@ async function lingerCheck(): Promise<DoctorCheck> {
   }
 }
 
+/**
+ * `--fix` for a stale unit: rewrite it as this openclaw would install it (same port; the old
+ * unit kept as `.bak`) and reload systemd. Restarting is left to the operator, who runs
+ * `openclaw gateway restart` when the update is complete.
+ */
+async function refreshUnit(context: DoctorContext, path: string, execStart: readonly string[] | undefined): Promise<DoctorCheck> {
+  const S = 'Service';
+  const portAt = execStart?.indexOf('--port') ?? -1;
+  const port = portAt >= 0 ? Number(execStart?.[portAt + 1]) : Number.NaN;
+  const service = serviceContext();
+  try {
+    if (!refreshInstalledUnit(service, Number.isInteger(port) && port > 0 ? port : DEFAULT_GATEWAY_PORT, context.version)) {
+      return check(S, 'service.refresh', 'ok', 'unit rewrite', `${path} is already what this version installs`);
+    }
+  } catch (error) {
+    return check(S, 'service.refresh', 'warning', 'unit rewrite', `could not rewrite ${path}: ${errorText(error)}`, { fix: 'openclaw gateway install --force' });
+  }
+  context.changes.push(`rewrote ${path} for ${context.version} (old unit kept as ${path}.bak)`);
+  try {
+    await service.runner.daemonReload();
+  } catch (error) {
+    const hint = error instanceof SupervisorError ? error.hint : undefined;
+    return check(S, 'service.refresh', 'warning', 'unit rewrite', `rewrote ${path}, but systemctl --user daemon-reload failed: ${errorText(error)}`, { changed: true, fix: hint ?? 'systemctl --user daemon-reload' });
+  }
+  return check(S, 'service.refresh', 'ok', 'unit rewrite', `rewrote ${path} for ${context.version} (old unit kept as .bak) and reloaded systemd; restart with: openclaw gateway restart`, { changed: true });
+}
+
 /** The installed systemd unit: its version, its node and entry, a version-manager node, linger. */
 export async function serviceChecks(context: DoctorContext): Promise<DoctorCheck[]> {
   const S = 'Service';
@@ -122,6 +151,8 @@ export async function serviceChecks(context: DoctorContext): Promise<DoctorCheck
   } else {
     out.push(check(S, 'service.exec', 'ok', 'ExecStart', unit.execStart.slice(0, 2).join(' ')));
   }
+  const stale = unitVersion !== context.version || unit.execStart === undefined || missing.length > 0;
+  if (stale && context.fix) out.push(await refreshUnit(context, path, unit.execStart));
   const manager = node === undefined ? undefined : detectVersionManagerNode(node);
   if (manager) out.push(check(S, 'service.node', 'warning', 'node path', manager.reason, { fix: manager.suggestion }));
   if (process.platform === 'linux') out.push(await lingerCheck());

@@ -67,6 +67,25 @@ function readUnit(path: string): string | undefined {
   }
 }
 
+/** Writes `text` over the unit at `path` (the old one kept as `.bak`); false when it already says that. */
+function writeUnitFile(path: string, installed: string | undefined, text: string): boolean {
+  if (installed === text) return false;
+  if (installed !== undefined) copyFileSync(path, `${path}.bak`);
+  writeFileAtomic(path, text, { mode: 0o644, dirMode: 0o755 });
+  chmodSync(path, 0o644);
+  return true;
+}
+
+/**
+ * Rewrites an installed unit as this openclaw would write it, keeping its port: what
+ * `doctor --fix` does after an update so ExecStart and OPENCLAW_SERVICE_VERSION follow the
+ * new version. Returns false when the unit is already current. Does not reload or restart.
+ */
+export function refreshInstalledUnit(context: ServiceContext, port: number, version: string): boolean {
+  const { text } = desiredUnit(context, { port: String(port) }, version);
+  return writeUnitFile(context.unitPath, readUnit(context.unitPath), text);
+}
+
 /** What differs between the installed unit and the one this CLI writes, for people. */
 export function describeUnitChange(installed: string, wanted: string): { summary: string[]; lines: string[] } {
   const before = parseSystemdUnit(installed);
@@ -160,11 +179,7 @@ export async function serviceInstall(flags: ServiceInstallFlags, version: string
       return say(false, message, `  check: openclaw gateway status`);
     }
 
-    if (installed !== undefined && installed !== text) copyFileSync(context.unitPath, `${context.unitPath}.bak`);
-    if (installed !== text) {
-      writeFileAtomic(context.unitPath, text, { mode: 0o644, dirMode: 0o755 });
-      chmodSync(context.unitPath, 0o644);
-    }
+    writeUnitFile(context.unitPath, installed, text);
     const verb = installed !== undefined ? 'restart' : 'start';
     await context.runner.daemonReload();
     await context.runner.enable(context.unit);
