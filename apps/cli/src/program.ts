@@ -176,5 +176,23 @@ export function buildProgram(version: string): Command {
       (await import('./commands/doctor.ts')).doctorCommand(options, version),
     );
 
+  program
+    .command('onboard')
+    .description('set up model auth, channels, workspace and the gateway (a wizard; --non-interactive --accept-risk with flags)')
+    .option('--non-interactive', 'ask nothing; take everything from the flags (needs --accept-risk)')
+    .option('--accept-risk', 'confirm you know the agent runs with your rights on this machine')
+    .option('--anthropic-api-key <key>', 'Anthropic API key (stored in credentials/, not in openclaw.json)')
+    .option('--openai-api-key <key>', 'OpenAI API key (stored in credentials/, not in openclaw.json)')
+    .option('--gateway-bind <mode>', 'loopback (default), lan, tailnet or auto')
+    .option('--gateway-auth <mode>', 'token (default) or password')
+    .option('--gateway-token <token>', 'gateway token (default: a generated 256-bit token; stored in .env)')
+    .option('--gateway-password <password>', 'gateway password for --gateway-auth password (stored in .env)')
+    .option('--gateway-port <port>', 'gateway port (default 18789)')
+    .option('--telegram-bot-token <token>', 'Telegram bot token from @BotFather (stored in .env)')
+    .option('--discord-bot-token <token>', 'Discord bot token (stored in .env)')
+    .option('--install-daemon', 'then install and start the systemd user service (openclaw gateway install)')
+    .option('--json', 'print a JSON summary (no secrets)')
+    .action(async (options: object) => (await import('./commands/onboard.ts')).onboardCommand(options, version));
+
   return program;
 }
