@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
+import { CLI, assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
 import { recordedCalls, runWithFakeSystemd } from '../test/fake-systemd/index.ts';
 
 const ANTHROPIC = 'sk-ant-test-0123456789abcdef';
@@ -144,5 +145,113 @@ describe('openclaw onboard --non-interactive', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('openclaw onboard --non-interactive --accept-risk --anthropic-api-key "$ANTHROPIC_API_KEY" --telegram-bot-token "$TELEGRAM_BOT_TOKEN"');
     expect(result.stderr).not.toContain(TELEGRAM);
+  });
+});
+
+/**
+ * Runs the built CLI in a real pseudo-terminal (python3's pty module) and answers its prompts:
+ * each step waits (up to 20 s) for its text to appear, with ANSI escapes stripped, then types
+ * the keys. Prints the whole screen text and exits with the CLI's exit code (3 on a timeout).
+ */
+const PTY_DRIVER = String.raw`
+import fcntl, json, os, pty, re, select, struct, sys, termios, time
+steps = json.loads(sys.argv[1])
+cmd = json.loads(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 160, 0, 0))
+    os.execvpe(cmd[0], cmd, os.environ)
+ansi = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]')
+raw = b''
+seen = 0
+def pump(timeout):
+    global raw
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return True
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        return False
+    if not data:
+        return False
+    raw += data
+    return True
+for expect, send in steps:
+    deadline = time.time() + 20
+    while True:
+        text = ansi.sub('', raw.decode('utf8', 'replace'))
+        i = text.find(expect, seen)
+        if i >= 0:
+            seen = i + len(expect)
+            break
+        if time.time() > deadline or not pump(0.2):
+            sys.stdout.write(text)
+            sys.stdout.write('\n[pty] timed out waiting for: %r\n' % expect)
+            os.kill(pid, 9)
+            sys.exit(3)
+    time.sleep(0.15)
+    os.write(fd, send.encode())
+while pump(0.5):
+    if time.time() > deadline + 20:
+        break
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(ansi.sub('', raw.decode('utf8', 'replace')))
+sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else 0)
+`;
+
+const DOWN = '\x1b[B';
+
+function inPty(home: string, steps: readonly [expect: string, keys: string][], args: readonly string[] = []): { code: number | null; screen: string } {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+  const result = spawnSync('python3', ['-c', PTY_DRIVER, JSON.stringify(steps), JSON.stringify([process.execPath, CLI, 'onboard', ...args])], { cwd: home, env, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, screen: `${result.stdout}${result.stderr}` };
+}
+
+describe('openclaw onboard (the wizard, in a real pseudo-terminal)', () => {
+  it('asks each step, masks the pasted secrets, and writes the same files as --non-interactive', () => {
+    const home = tempHome();
+    const key = 'sk-ant-typed-in-the-pty-0123';
+    const { code, screen } = inPty(home, [
+      ['I understand', 'y'],
+      ['Which model provider', '\r'],
+      ['Paste your Anthropic API key', `${key}\r`],
+      ['Primary model', `${DOWN}\r`],
+      ['Channels to set up', ' \r'],
+      ['Paste the Telegram bot token', `${TELEGRAM}\r`],
+      ['Where should the gateway listen', '\r'],
+      ['How should clients authenticate', '\r'],
+      ['Install the gateway as a systemd user service', 'n'],
+    ]);
+    expect(code, screen).toBe(0);
+    expect(screen).toContain('Config written');
+    expect(screen).toMatch(/Dashboard URL: http:\/\/127\.0\.0\.1:18789\/\?token=[0-9a-f]{64}/);
+    expect(screen).not.toContain(key);
+    expect(screen).not.toContain(TELEGRAM);
+
+    const config = readFileSync(state(home, 'openclaw.json'), 'utf8');
+    expect(config).toContain('"primary": "anthropic/claude-sonnet-4-5"');
+    expect(config).toContain('"botToken": "${TELEGRAM_BOT_TOKEN}"');
+    expect(config).not.toContain(key);
+    expect(readFileSync(state(home, '.env'), 'utf8')).toContain(`TELEGRAM_BOT_TOKEN=${TELEGRAM}`);
+    expect(JSON.parse(readFileSync(state(home, 'credentials', 'anthropic.default.json'), 'utf8'))).toMatchObject({ type: 'api_key', key });
+    expect(mode(state(home, '.env'))).toBe(0o600);
+    expect(existsSync(state(home, 'workspace', 'AGENTS.md'))).toBe(true);
+    expect(runCli(['config', 'validate'], { home }).code).toBe(0);
+  });
+
+  it('Ctrl-C at a prompt exits 130 and writes nothing', () => {
+    const home = tempHome();
+    const { code, screen } = inPty(
+      home,
+      [
+        ['Which model provider', '\r'],
+        ['Paste your Anthropic API key', 'sk-ant-half\x03'],
+      ],
+      ['--accept-risk'],
+    );
+    expect(code, screen).toBe(130);
+    expect(screen).toContain('nothing was written');
+    expect(existsSync(state(home))).toBe(false);
   });
 });
