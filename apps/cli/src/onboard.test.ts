@@ -76,6 +76,8 @@ describe('openclaw onboard --non-interactive', () => {
 
     const second = onboard(home, '--anthropic-api-key', 'sk-ant-other-key', '--gateway-port', '20000', '--telegram-bot-token', TELEGRAM);
     expect(second.stdout).toContain('= gateway.port (kept)');
+    expect(second.stderr).toContain('one is already stored; kept the stored one');
+    expect(second.stderr).not.toContain('sk-ant-other-key');
     expect(second.stdout).toContain('+ channels.telegram.botToken');
     expect(existsSync(state(home, 'openclaw.json.bak'))).toBe(true);
     const config2 = readFileSync(state(home, 'openclaw.json'), 'utf8');

@@ -134,6 +134,7 @@ export function summaryJson(plan: OnboardPlan, written: Awaited<ReturnType<typeo
     backup: written.backup ?? null,
     added: plan.items.filter((i) => i.status === 'added').map((i) => i.what),
     kept: plan.items.filter((i) => i.status === 'kept').map((i) => i.what),
+    notes: plan.notes,
     daemon,
     next: daemon === null ? ['openclaw gateway'] : ['openclaw gateway status'],
   };
@@ -146,6 +147,7 @@ export function printItems(plan: OnboardPlan, written: Awaited<ReturnType<typeof
   if (written.configWritten) print(`wrote ${configPath}${written.backup ? ` (the previous version is ${written.backup})` : ''}`);
   else print(`${configPath} already had everything; not rewritten`);
   if (written.envWritten) print(`wrote ${plan.existing.envPath} (0600)`);
+  for (const note of plan.notes) printWarning(note);
   if (plan.credentials.length === 0 && plan.summary.primaryModel === undefined) {
     printWarning('no model API key was given: the agent cannot answer yet', 'openclaw onboard --non-interactive --accept-risk --anthropic-api-key "$ANTHROPIC_API_KEY" (what exists is kept)');
   }

@@ -6,6 +6,7 @@ import {
   ConfigError,
   DEFAULT_GATEWAY_PORT,
   ensurePrivateDir,
+  expandHome,
   formatConfigPath,
   loadConfig,
   readOptionalText,
@@ -68,6 +69,8 @@ export interface OnboardPlan {
   credentials: { provider: ModelProvider; key: string }[];
   workspaceDir: string;
   missingWorkspace: string[];
+  /** Things the owner asked for that were not done (a value already there), for a warning. */
+  notes: string[];
   summary: { primaryModel: string | undefined; channels: string[]; bind: string; port: number; authMode: string };
 }
 
@@ -159,9 +162,13 @@ export function planOnboarding(existing: OnboardExisting, answers: OnboardAnswer
 
   // Model auth: API keys go to the credentials store only.
   const credentials: OnboardPlan['credentials'] = [];
+  const notes: string[] = [];
   for (const provider of Object.keys(DEFAULT_MODELS) as ModelProvider[]) {
     const key = answers.apiKeys[provider];
-    if (existing.credentials.has(provider)) items.push({ step: 'model-auth', what: `credentials/${provider}.default.json`, status: 'kept' });
+    if (existing.credentials.has(provider)) {
+      items.push({ step: 'model-auth', what: `credentials/${provider}.default.json`, status: 'kept' });
+      if (key !== undefined) notes.push(`a ${provider} API key was given, but one is already stored; kept the stored one (delete credentials/${provider}.default.json and run onboard again to replace it)`);
+    }
     else if (key !== undefined) {
       credentials.push({ provider, key });
       items.push({ step: 'model-auth', what: `credentials/${provider}.default.json`, status: 'added' });
@@ -216,7 +223,7 @@ export function planOnboarding(existing: OnboardExisting, answers: OnboardAnswer
 
   // Workspace files: created only when missing.
   const configuredWorkspace = valueAtPath(existing.input, ['agents', 'defaults', 'workspace']);
-  const workspaceDir = typeof configuredWorkspace === 'string' && configuredWorkspace !== '' ? configuredWorkspace : join(existing.paths.stateDir, 'workspace');
+  const workspaceDir = typeof configuredWorkspace === 'string' && configuredWorkspace !== '' ? expandHome(configuredWorkspace) : join(existing.paths.stateDir, 'workspace');
   const missingWorkspace = [...WORKSPACE_FILES.map((f) => f.name), 'skills/'].filter((name) => !existsSync(join(workspaceDir, name)));
   for (const name of [...WORKSPACE_FILES.map((f) => f.name), 'skills/']) items.push({ step: 'workspace', what: `workspace/${name}`, status: missingWorkspace.includes(name) ? 'added' : 'kept' });
 
@@ -231,7 +238,7 @@ export function planOnboarding(existing: OnboardExisting, answers: OnboardAnswer
     envText = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${envLines.join('\n')}\n`;
   }
   if (configText !== undefined) validatePlan(existing, configText, envAdds);
-  return { existing, items, configText, envText, credentials, workspaceDir, missingWorkspace, summary: { primaryModel, channels, bind, port, authMode } };
+  return { existing, items, configText, envText, credentials, workspaceDir, missingWorkspace, notes, summary: { primaryModel, channels, bind, port, authMode } };
 }
 
 /** Loads the new text the way the gateway will (with the new .env values); refuses an invalid result. */
