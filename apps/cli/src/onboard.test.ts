@@ -133,6 +133,13 @@ describe('openclaw onboard --non-interactive', () => {
     expect(existsSync(state(home))).toBe(false);
   });
 
+  it('warns about a short given token (without printing it)', () => {
+    const home = tempHome();
+    const result = onboard(home, '--gateway-token', 'shorty-token');
+    expect(result.stderr).toContain('has 12 characters; use at least 24');
+    expect(result.stderr).not.toContain('shorty-token');
+  });
+
   it('stores a given password in .env, referenced from the config', () => {
     const home = tempHome();
     onboard(home, '--gateway-bind', 'lan', '--gateway-auth', 'password', '--gateway-password', 'a long gateway password');

@@ -18,6 +18,7 @@ import {
 } from '@openclaw/config';
 import type { ConfigPath, OpenClawPaths } from '@openclaw/config';
 import { CredentialStore } from '@openclaw/state';
+import { MIN_TOKEN_LENGTH } from './doctor-audit.ts';
 import { WORKSPACE_FILES } from './doctor-workspace.ts';
 
 /** The model `agents.defaults.model.primary` gets for each provider a key was given for. */
@@ -218,6 +219,9 @@ export function planOnboarding(existing: OnboardExisting, answers: OnboardAnswer
     } else items.push({ step: 'gateway', what: 'gateway.auth.password', status: 'kept' });
   } else if (!hasToken) {
     envSecret('gateway', 'OPENCLAW_GATEWAY_TOKEN', answers.token ?? generateToken());
+    if (answers.token !== undefined && answers.token.length < MIN_TOKEN_LENGTH && existing.envValues['OPENCLAW_GATEWAY_TOKEN'] === undefined) {
+      notes.push(`the given gateway token has ${answers.token.length} characters; use at least ${MIN_TOKEN_LENGTH} (leave --gateway-token out for a generated 256-bit one)`);
+    }
     want('gateway', ['gateway', 'auth', 'token'], '${OPENCLAW_GATEWAY_TOKEN}');
   } else items.push({ step: 'gateway', what: 'gateway.auth.token', status: 'kept' });
 
