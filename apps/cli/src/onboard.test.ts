@@ -140,6 +140,12 @@ describe('openclaw onboard --non-interactive', () => {
     expect(result.stderr).not.toContain('shorty-token');
   });
 
+  it('--json without --non-interactive: exit 2 with the command to use, as JSON', () => {
+    const result = runCli(['onboard', '--json'], { home: tempHome() });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, fix: 'openclaw onboard --non-interactive --accept-risk --anthropic-api-key "$ANTHROPIC_API_KEY" --json' });
+  });
+
   it('stores a given password in .env, referenced from the config', () => {
     const home = tempHome();
     onboard(home, '--gateway-bind', 'lan', '--gateway-auth', 'password', '--gateway-password', 'a long gateway password');

@@ -108,6 +108,7 @@ export function nonInteractiveCommand(flags: OnboardFlags): string {
   if (flags.gatewayPassword) parts.push('--gateway-password "$OPENCLAW_GATEWAY_PASSWORD"');
   if (flags.gatewayPort) parts.push(`--gateway-port ${flags.gatewayPort}`);
   if (flags.installDaemon) parts.push('--install-daemon');
+  if (flags.json) parts.push('--json');
   return parts.join(' ');
 }
 

@@ -47,6 +47,7 @@ export async function onboardCommand(flags: OnboardFlags, version: string): Prom
 
 async function onboard(flags: OnboardFlags, version: string): Promise<void> {
   if (flags.nonInteractive) return nonInteractive(flags, version);
+  if (flags.json) refuse('--json is for --non-interactive runs; the wizard talks to a person', nonInteractiveCommand(flags));
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     printError('onboard asks questions, but this is not a terminal (stdin or stdout is redirected)', `run it in a terminal, or: ${nonInteractiveCommand(flags)}`);
     process.exitCode = ExitCode.usage;
