@@ -1,7 +1,8 @@
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
+import { spawnSync } from 'node:child_process';
+import { CLI, assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
 
 const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -50,6 +51,16 @@ describe('openclaw (global)', () => {
     const unknown = runCli(['config', 'frob'], { home: tempHome() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frob'");
+  });
+
+  it('stops quietly when the reader closes the pipe (openclaw … | head -1)', () => {
+    const home = tempHome();
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" dashboard | head -1; "${process.execPath}" "${CLI}" --help | head -1`], {
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toBe('Dashboard URL: http://127.0.0.1:18789/\nUsage: openclaw [options] [command]\n');
+    expect(result.stderr).toBe('');
   });
 
   it('a bad profile name exits 78 with the rule', () => {

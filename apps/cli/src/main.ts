@@ -7,6 +7,14 @@ import { buildProgram } from './program.ts';
 
 /** Runs one CLI invocation and returns its exit code. Only this layer prints and exits. */
 export async function main(argv: readonly string[], version: string): Promise<number> {
+  // `openclaw … | head -1`: the reader closed the pipe and has what it wanted. Stop quietly
+  // instead of dying on an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
+    });
+  }
   // A command validates a config once and exits: zod's compiled fast path costs more to
   // generate than it saves. The CLI bundles its own zod, so this touches no one else's.
   z.config({ jitless: true });
