@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
-import { CredentialStore } from '@openclaw/state';
+import { CredentialStore, processStartTime } from '@openclaw/state';
+import { freePort, startGateway } from '../test/gateway-process.ts';
 import { migratedText, sameJson } from './commands/doctor-config.ts';
 import type { CliResult } from '../test/run-cli.ts';
 import { runWithFakeSystemd } from '../test/fake-systemd/index.ts';
@@ -317,6 +318,33 @@ describe('openclaw doctor: service and output', () => {
     for (const c of report.checks) expect(['ok', 'warning', 'problem']).toContain(c.status);
     expect(byId(report, 'gateway.lock')?.detail).toContain('none');
     expect(existsSync(join(h, '.openclaw'))).toBe(false); // a report creates nothing
+  });
+});
+
+describe('openclaw doctor: gateway probe', () => {
+  it('asks the gateway that holds the lock for health, and reports one that does not answer', async () => {
+    const h = tempHome();
+    mkdirSync(join(h, '.openclaw'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(h, '.openclaw', 'openclaw.json'), JSON.stringify({ gateway: { auth: { token: 'doctor-probe-token-0123456789abcdef' } } }), { mode: 0o600 });
+    const port = await freePort();
+    const gateway = await startGateway(['--port', String(port)], { home: h });
+    try {
+      const report = JSON.parse(doctor(h, '--json').stdout) as Report;
+      expect(byId(report, 'gateway.probe')).toMatchObject({ status: 'ok', detail: expect.stringContaining(`answering at ws://127.0.0.1:${port}`) });
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
+    }
+    // A live process holds the lock (this test's own), but nothing answers on its port.
+    const silent = await freePort();
+    const startTime = processStartTime(process.pid);
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const lock = { pid: process.pid, startTime, bootId, port: silent, configPath: join(h, '.openclaw', 'openclaw.json'), version: 'test', createdAt: new Date().toISOString() };
+    writeFileSync(join(h, '.openclaw', 'gateway.lock'), JSON.stringify(lock), { mode: 0o600 });
+    const stuck = doctor(h, '--json');
+    expect(stuck.code).toBe(1);
+    const probe = byId(JSON.parse(stuck.stdout) as Report, 'gateway.probe');
+    expect(probe).toMatchObject({ status: 'problem', detail: expect.stringContaining(`does not answer at ws://127.0.0.1:${silent}`) });
   });
 });
 

@@ -110,7 +110,7 @@ export function permissionChecks(context: DoctorContext): DoctorCheck[] {
 }
 
 /** The gateway lock: who holds it. Read only; a live gateway stops doctor from repairing sessions. */
-export function lockCheck(context: DoctorContext): { check: DoctorCheck; live: boolean } {
+export function lockCheck(context: DoctorContext): { check: DoctorCheck; live: boolean; port?: number | undefined } {
   let lock: GatewayLockStatus;
   try {
     lock = readGatewayLock(context.loaded.paths.stateDir);
@@ -120,7 +120,7 @@ export function lockCheck(context: DoctorContext): { check: DoctorCheck; live: b
   if (lock.state === 'none') return { check: check('Gateway', 'gateway.lock', 'ok', 'gateway lock', 'none: no gateway is running for this state dir'), live: false };
   if (lock.state === 'held') {
     const port = lock.info.port === undefined ? '' : `, port ${lock.info.port}`;
-    return { check: check('Gateway', 'gateway.lock', 'ok', 'gateway lock', `held by a running gateway (pid ${lock.info.pid}${port})`), live: true };
+    return { check: check('Gateway', 'gateway.lock', 'ok', 'gateway lock', `held by a running gateway (pid ${lock.info.pid}${port})`), live: true, port: lock.info.port };
   }
   const why = lock.reason === 'unreadable' ? 'the file is damaged' : lock.reason === 'recycled' ? `pid ${lock.info.pid} now belongs to another program` : `pid ${lock.info.pid} is no longer running`;
   return { check: check('Gateway', 'gateway.lock', 'ok', 'gateway lock', `stale (${why}); the next \`openclaw gateway\` replaces it`), live: false };

@@ -9,6 +9,7 @@ import { configChecks } from './doctor-config.ts';
 import { sessionChecks } from './doctor-sessions.ts';
 import { credentialChecks, lockCheck, permissionChecks } from './doctor-state.ts';
 import { workspaceChecks } from './doctor-workspace.ts';
+import { connectTarget, describeGatewayFailure, resolveTarget } from './gateway.ts';
 
 /** Flags of `openclaw doctor`. */
 export interface DoctorFlags {
@@ -43,6 +44,28 @@ async function guarded(section: string, id: string, run: () => DoctorCheck[] | P
   }
 }
 
+/**
+ * The gateway the lock names: does it answer `health` over its WebSocket? A process that holds
+ * the lock but does not answer is stuck (or listening elsewhere), which a restart fixes.
+ */
+async function probeCheck(context: DoctorContext, port: number | undefined): Promise<DoctorCheck> {
+  const target = resolveTarget({ timeout: '3000' });
+  const url = port === undefined ? target.url : `ws://127.0.0.1:${port}`;
+  try {
+    const protocol = await connectTarget({ ...target, url }, context.version, ['operator.read'], async (session) => {
+      await session.request('health', {});
+      return session.hello.protocol;
+    });
+    return check('Gateway', 'gateway.probe', 'ok', 'gateway probe', `answering at ${url} (protocol ${protocol})`);
+  } catch (error) {
+    const failure = describeGatewayFailure(error, { ...target, url });
+    if (failure === undefined) throw error;
+    return check('Gateway', 'gateway.probe', 'problem', 'gateway probe', `the gateway holding the lock does not answer at ${url}: ${failure.message}`, {
+      fix: failure.fixes[0] ?? 'openclaw gateway restart',
+    });
+  }
+}
+
 /** Every check, in order; the config is migrated before the checks that read it. */
 export async function runDoctor(flags: DoctorFlags, version: string): Promise<DoctorReport> {
   const fix = Boolean(flags.fix || flags.repair || flags.yes);
@@ -58,6 +81,7 @@ export async function runDoctor(flags: DoctorFlags, version: string): Promise<Do
   checks.push(...(await guarded('Security', 'security', () => securityChecks(context))));
   checks.push(...(await guarded('Service', 'service', () => serviceChecks(context))));
   checks.push(lock.check);
+  if (lock.live) checks.push(...(await guarded('Gateway', 'gateway.probe', async () => [await probeCheck(context, lock.port)])));
   checks.sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section));
   const { configPath, stateDir } = context.loaded.paths;
   return { ok: !checks.some((c) => c.status === 'problem'), fix, configPath, stateDir, checks, changes: context.changes };
