@@ -55,6 +55,16 @@ describe('openclaw gateway install', () => {
     expect(result.stdout).toContain('gateway service started on port 18999');
     expect(result.stdout).toContain('check: openclaw gateway status');
     expect(result.stdout).toContain(`journalctl --user -u ${UNIT} -f`);
+    // The unit the CLI really wrote passes the real systemd-analyze, with no warnings.
+    const runtime = join(home, 'xdg-runtime');
+    mkdirSync(runtime, { mode: 0o700 });
+    const verify = spawnSync('systemd-analyze', ['verify', '--user', unitFile(home)], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_RUNTIME_DIR: runtime },
+      encoding: 'utf8',
+    });
+    expect(verify.error, 'systemd-analyze must be installed (Debian: systemd)').toBeUndefined();
+    expect(verify.stderr).toBe('');
+    expect(verify.status).toBe(0);
   });
 
   it('is idempotent: an identical, enabled and active unit is left alone', () => {
