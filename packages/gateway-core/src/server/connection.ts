@@ -121,6 +121,13 @@ export class GatewayConnection {
     else this.#send(eventFrame(event, payload, options.seq));
   }
 
+  /** Drops the socket without the closing handshake (a client that does not answer it). */
+  terminate(): void {
+    this.#closed = true;
+    this.#abort.abort();
+    this.#socket.terminate();
+  }
+
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -134,6 +141,12 @@ export class GatewayConnection {
 
   #sendText(text: string): void {
     if (this.#socket.readyState !== this.#socket.OPEN) return;
+    // Responses count too: a client that sends requests but never reads would otherwise make
+    // the gateway buffer every answer in memory.
+    if (this.#socket.bufferedAmount > this.#deps.maxBufferedBytes) {
+      this.close(CLOSE_CODES.POLICY, 'slow consumer');
+      return;
+    }
     this.#socket.send(text);
   }
 

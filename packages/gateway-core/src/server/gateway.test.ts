@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.ts';
 import type { Gateway, GatewayOptions } from './gateway.ts';
@@ -192,6 +193,29 @@ describe('after connect', () => {
     expect(((await fresh.request('health')) as { ok: boolean }).ok).toBe(true);
   });
 
+  it('closes a client that keeps requesting large answers but never reads them', async () => {
+    const { url, gateway } = await start({ maxBufferedBytes: 64 * 1024 });
+    gateway.registerMethod('big', () => 'x'.repeat(200 * 1024));
+    const greedy = await open(url);
+    await greedy.connect({ auth: { token: TOKEN } });
+    const raw = (greedy.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    for (let i = 0; i < 60; i++) greedy.sendRaw(JSON.stringify({ type: 'req', id: `b${i}`, method: 'big' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    raw.resume();
+    expect(await greedy.closed).toMatchObject({ code: 1008, reason: 'slow consumer' });
+    expect(greedy.frames.filter((f) => f.type === 'res').length).toBeLessThan(60);
+  });
+
+  it('stop() does not wait for a client that never answers the close handshake', { timeout: 10_000 }, async () => {
+    const { url, gateway } = await start();
+    const asleep = await open(url);
+    await asleep.connect({ auth: { token: TOKEN } });
+    (asleep.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    await gateway.stop({ reason: 'test over' });
+    running.splice(running.indexOf(gateway), 1);
+  });
+
   it('an oversized frame closes only that client', async () => {
     const { url } = await start();
     const big = await open(url);
@@ -230,6 +254,19 @@ describe('HTTP on the same port', () => {
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect((await httpGet(port, '/status.js')).body).toContain("searchParams.delete('token')");
     expect((await httpGet(port, '/nope')).status).toBe(404);
+  });
+
+  it('answers a request target that is not a URL with 400 and keeps running', async () => {
+    const { port } = await start();
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await httpGet(port, '/healthz')).status).toBe(200);
   });
 
   it('refuses a foreign Host header on loopback (DNS rebinding) and a hostile Origin', async () => {

@@ -59,6 +59,9 @@ export interface GatewayOptions {
   health?: (probe: boolean) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
+/** How long `stop()` waits for clients to finish the close handshake before dropping them. */
+const STOP_GRACE_MS = 1_000;
+
 /** Presence updates are sent at most this often. */
 const PRESENCE_COALESCE_MS = 1_000;
 
@@ -230,13 +233,29 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const host = hostGuard(req);
-    if (!host.ok) return refuse(res, host.status, host.message);
-    if (handleHttpRoute(req, res, { basePath, controlUiEnabled, ready: () => startedAt !== undefined && !stopping })) return;
-    refuse(res, 404, 'Not Found');
+    // Nothing a client sends may take the gateway down: an unexpected throw is a 500.
+    try {
+      const host = hostGuard(req);
+      if (!host.ok) return refuse(res, host.status, host.message);
+      if (handleHttpRoute(req, res, { basePath, controlUiEnabled, ready: () => startedAt !== undefined && !stopping })) return;
+      refuse(res, 404, 'Not Found');
+    } catch (error) {
+      logger.error('http request failed', { error, url: req.url?.slice(0, 200) });
+      if (!res.headersSent) refuse(res, 500, 'Internal Server Error');
+      else res.destroy();
+    }
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      logger.error('websocket upgrade failed', { error });
+      socket.destroy();
+    }
+  };
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const rejectUpgrade = (status: number, message: string) => {
       socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
     };
@@ -325,6 +344,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearTimeout(presenceTimer);
       broadcast('shutdown', { reason: stopOptions.reason ?? 'gateway stopping', restartExpectedMs: stopOptions.restartExpectedMs ?? null });
       for (const c of connections) c.close(CLOSE_CODES.SERVICE_RESTART, 'service restart');
+      // A client that never answers the close handshake (a laptop asleep with the dashboard
+      // open) would hold the server open for ws's 30 s timeout: cut it off after a second.
+      const cutOff = setTimeout(() => {
+        for (const c of connections) c.terminate();
+      }, STOP_GRACE_MS);
+      cutOff.unref();
       wss.close();
       await Promise.all(
         servers.map(
@@ -337,6 +362,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             }),
         ),
       );
+      clearTimeout(cutOff);
       logger.info('gateway stopped', { reason: stopOptions.reason ?? 'gateway stopping' });
     },
   };

@@ -22,7 +22,11 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
  * or, when embedded, passes the request on).
  */
 export function handleHttpRoute(req: IncomingMessage, res: ServerResponse, options: HttpRoutesOptions): boolean {
-  const path = new URL(req.url ?? '/', 'http://gateway.invalid').pathname;
+  const path = requestPath(req.url);
+  if (path === undefined) {
+    refuse(res, 400, 'Bad Request');
+    return true;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/healthz') {
     send(res, 200, 'application/json', '{"ok":true}');
@@ -48,6 +52,15 @@ export function handleHttpRoute(req: IncomingMessage, res: ServerResponse, optio
     return true;
   }
   return false;
+}
+
+/** The path of a request target, or undefined when it is not a URL at all (e.g. `http://[`). */
+export function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://gateway.invalid').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A plain-text refusal with the security headers. */
