@@ -60,7 +60,9 @@ describe('openclaw gateway (foreground)', () => {
     const s = await setup();
     const g = await gateway(s);
     expect(g.stdout()).toContain(`listening on ws://127.0.0.1:${s.port}`);
-    expect(g.stdout()).toContain(`Dashboard URL: http://127.0.0.1:${s.port}/?token=${encodeURIComponent(TOKEN)}`);
+    // Not a terminal (as under systemd, where stdout is the journal): the token is not printed.
+    expect(g.stdout()).toContain(`Dashboard URL: http://127.0.0.1:${s.port}/?token=***  (the token is not written to logs; \`openclaw dashboard\` prints the full URL)`);
+    expect(g.stdout()).not.toContain(encodeURIComponent(TOKEN));
 
     for (const [min, max, expected] of [[3, 3, 3], [4, 4, 4], [3, 4, 4]] as const) {
       const c = await client(s.url);

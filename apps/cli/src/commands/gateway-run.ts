@@ -9,6 +9,7 @@ import {
   createLogger,
   createRedactor,
   dashboardUrl,
+  redactUrl,
   defaultBindDeps,
   formatHostPort,
   ChannelRegistry,
@@ -319,7 +320,10 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   print(`openclaw gateway ${version} listening on ${addresses} (pid ${process.pid})`);
   if (config.gateway.controlUi.enabled) {
     const url = dashboardUrl({ bind: bindMode, customBindHost: config.gateway.customBindHost, tailnetIp: hosts[0], port, basePath: config.gateway.controlUi.basePath, token: auth.mode === 'token' ? auth.token : undefined });
-    print(`Dashboard URL: ${url}`);
+    // The token goes only to a person's terminal: under systemd stdout is the journal,
+    // which other users (adm, systemd-journal) can read.
+    if (process.stdout.isTTY || url === redactUrl(url)) print(`Dashboard URL: ${url}`);
+    else print(`Dashboard URL: ${redactUrl(url)}  (the token is not written to logs; \`openclaw dashboard\` prints the full URL)`);
   }
   print(`Log file: ${fileSink.stats().file}`);
   print('Press Ctrl-C to stop.');
