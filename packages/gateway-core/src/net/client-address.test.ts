@@ -76,9 +76,9 @@ describe('isLocalDirect', () => {
     expect(isLocalDirect({ remoteAddress: '127.0.0.1', headers: { ...local, 'x-forwarded-host': 'a' } }, undefined)).toBe(false);
   });
 
-  it('trusts a configured local proxy only for loopback clients', () => {
-    const headers = { ...local, 'x-forwarded-for': '127.0.0.1' };
-    expect(isLocalDirect({ remoteAddress: '127.0.0.1', headers }, ['127.0.0.1'])).toBe(true);
+  it('never treats a forwarded request as local, even from a trusted proxy (the header may be the client\'s own)', () => {
+    const forged = { ...local, 'x-forwarded-for': '127.0.0.1' };
+    expect(isLocalDirect({ remoteAddress: '127.0.0.1', headers: forged }, ['127.0.0.1'])).toBe(false);
     const remote = { ...local, 'x-forwarded-for': '198.51.100.4' };
     expect(isLocalDirect({ remoteAddress: '127.0.0.1', headers: remote }, ['127.0.0.1'])).toBe(false);
   });

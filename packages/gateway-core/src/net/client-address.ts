@@ -87,16 +87,15 @@ const FORWARDING_HEADERS = ['x-forwarded-for', 'x-real-ip', 'x-forwarded-host'] 
 
 /**
  * "Local direct" (§2.3): the client is this machine talking to us without a proxy in
- * between: its resolved address is loopback, the Host header names this machine, and it
- * carries no forwarding headers unless the peer is a trusted proxy. A loopback peer with
- * forwarding headers is a local reverse proxy (nginx, `tailscale serve`) relaying someone
- * else, who must not inherit local trust.
+ * between: the peer is loopback, the Host header names this machine, and there are no
+ * forwarding headers at all. A request with forwarding headers came through a proxy
+ * (nginx, `tailscale serve`) relaying someone else — even a trusted proxy may pass a
+ * client's own forged `X-Forwarded-For: 127.0.0.1` through — so it never inherits local
+ * trust; it authenticates like any remote client.
  */
-export function isLocalDirect(request: RequestInfo, trustedProxies: readonly string[] | undefined): boolean {
-  const client = resolveClientAddress(request.remoteAddress, request.headers, trustedProxies);
-  if (!isLoopbackAddress(client)) return false;
+export function isLocalDirect(request: RequestInfo, _trustedProxies?: readonly string[] | undefined): boolean {
+  if (!isLoopbackAddress(normalizeIp(request.remoteAddress) ?? request.remoteAddress)) return false;
   if (!isLocalHostHeader(headerValue(request.headers, 'host'))) return false;
-  const forwarded = FORWARDING_HEADERS.some((name) => headerValue(request.headers, name)?.trim());
-  return !forwarded || isTrustedProxy(request.remoteAddress, trustedProxies);
+  return !FORWARDING_HEADERS.some((name) => headerValue(request.headers, name)?.trim());
 }
 
