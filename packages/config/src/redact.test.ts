@@ -21,10 +21,16 @@ describe('redaction', () => {
     expect(redactSecrets(config)).toEqual({
       gateway: { port: 1, auth: { mode: 'token', token: REDACTED } },
       channels: { telegram: { botToken: REDACTED, tokenFile: '/x', accounts: { b: { botToken: REDACTED } } } },
-      env: { vars: { OPENAI_API_KEY: REDACTED }, HOME_DIR: '/h' },
+      env: { vars: { OPENAI_API_KEY: REDACTED }, HOME_DIR: REDACTED },
       models: { providers: { local: { apiKey: '' } } },
     });
     expect(config.gateway.auth.token).toBe('abc');
+  });
+
+  it('treats every string in the env block as a secret, whatever its name', () => {
+    expect(redactSecrets({ env: { vars: { DATABASE_URL: 'postgres://u:pass@db/x' }, GITHUB_PAT: 'ghp_x', shellEnv: { enabled: true } } })).toEqual({
+      env: { vars: { DATABASE_URL: REDACTED }, GITHUB_PAT: REDACTED, shellEnv: { enabled: true } },
+    });
   });
 
   it('redacts a secret asked for by its own path', () => {

@@ -15,9 +15,13 @@ export function isSecretKey(key: string | number): boolean {
   return typeof key === 'string' && SECRET_KEY.test(key);
 }
 
-/** True when any key along the path names a secret. */
+/**
+ * True for a value that must be treated as a secret: any key along the path names one,
+ * or it sits in the config's `env` block, which exists to hold credentials whatever their
+ * names (`DATABASE_URL`, `GITHUB_PAT`, …).
+ */
 export function isSecretPath(path: ConfigPath): boolean {
-  return path.some(isSecretKey);
+  return path[0] === 'env' || path.some(isSecretKey);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { ConfigError, isSecretKey } from '@openclaw/config';
+import { ConfigError, isSecretKey, isSecretPath } from '@openclaw/config';
 import type { OpenClawConfig } from '@openclaw/config';
 import {
   GatewayBindError,
@@ -62,13 +62,14 @@ function parseFlags(flags: GatewayRunFlags): { port?: number; bind?: BindMode; a
 }
 
 /** Every string under a secret-named key of the config (bot tokens, API keys, the gateway's own secrets). */
-function configSecrets(value: unknown, secret = false, out: string[] = []): string[] {
+/** Every string the config holds at a secret location (see `isSecretPath`), for the log redactor. */
+function configSecrets(value: unknown, path: (string | number)[] = [], out: string[] = []): string[] {
   if (typeof value === 'string') {
-    if (secret) out.push(value);
+    if (isSecretPath(path)) out.push(value);
   } else if (Array.isArray(value)) {
-    for (const item of value) configSecrets(item, secret, out);
+    value.forEach((item, i) => configSecrets(item, [...path, i], out));
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) configSecrets(item, secret || isSecretKey(key), out);
+    for (const [key, item] of Object.entries(value)) configSecrets(item, [...path, key], out);
   }
   return out;
 }

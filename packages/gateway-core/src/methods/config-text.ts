@@ -1,4 +1,4 @@
-import { REDACTED, isSecretKey, parseJson5, setValueInText, unsetValueInText } from '@openclaw/config';
+import { REDACTED, isSecretPath, parseJson5, setValueInText, unsetValueInText } from '@openclaw/config';
 import type { ConfigPath } from '@openclaw/config';
 
 /*
@@ -17,9 +17,9 @@ const SECRET_HEADER = /(^|-)(authorization|cookie|token|secret|password|api-?key
 // A whole-string `${VAR}` reference names a secret without containing it: shown as is.
 const ENV_REFERENCE = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
 
-/** True when a value at `path` is a secret (any key on the way names one). */
+/** True when a value at `path` is a secret (the config layer's rule, plus credential header names). */
 export function isSecretLocation(path: ConfigPath): boolean {
-  return path.some((segment) => isSecretKey(segment) || (typeof segment === 'string' && SECRET_HEADER.test(segment)));
+  return isSecretPath(path) || path.some((segment) => typeof segment === 'string' && SECRET_HEADER.test(segment));
 }
 
 /** A scalar that must not leave the gateway: a non-empty string (not a `${VAR}`) or a number. */

@@ -75,6 +75,13 @@ describe('config.get', () => {
     expectNoSecrets(snapshot);
   });
 
+  it('redacts every value of the env block, whatever its name', () => {
+    writeFileSync(deps.configPath, '{ env: { GITHUB_PAT: "ghp_ENV-SECRET-1", vars: { DATABASE_URL: "postgres://u:ENV-SECRET-2@db/x" } } }');
+    const snapshot = readConfigSnapshot(deps);
+    expect(snapshot.raw).toBe('{ env: { GITHUB_PAT: "[redacted]", vars: { DATABASE_URL: "[redacted]" } } }');
+    expect(JSON.stringify(snapshot)).not.toContain('ENV-SECRET');
+  });
+
   it('redacts every duplicate of a secret key, not only the one JSON5 keeps', () => {
     writeFileSync(deps.configPath, '{ gateway: { auth: { token: "tok-SECRET-old-one", token: "tok-SECRET-gateway-0123456789" } } }');
     const snapshot = readConfigSnapshot(deps);
