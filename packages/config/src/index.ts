@@ -37,6 +37,8 @@ export type { LoadConfigOptions, LoadedConfig, ReadOptionalText } from './load.t
 
 export { setValueInText, unsetValueInText } from './edit.ts';
 export { setConfigValue, unsetConfigValue } from './update.ts';
+export { withConfigLock } from './config-lock.ts';
+export type { ConfigLockOptions } from './config-lock.ts';
 export type { ConfigUpdate } from './update.ts';
 export { CONFIG_BACKUPS, ensurePrivateDir, rotateBackups, writeConfigText, writeFileAtomic } from './write.ts';
 export type { AtomicWriteOptions } from './write.ts';

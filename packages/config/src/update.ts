@@ -6,6 +6,8 @@ import { loadConfig, readOptionalText } from './load.ts';
 import type { LoadConfigOptions } from './load.ts';
 import type { ConfigIssue } from './validate.ts';
 import { writeConfigText } from './write.ts';
+import { withConfigLock } from './config-lock.ts';
+import { resolvePaths } from './paths.ts';
 
 /** What a `config set` / `config unset` did. */
 export interface ConfigUpdate {
@@ -19,8 +21,13 @@ export interface ConfigUpdate {
 function apply(given: LoadConfigOptions, edit: (text: string) => string): ConfigUpdate {
   // The file is what is checked: an OPENCLAW_GATEWAY_* override would mask a bad value in it.
   const options: LoadConfigOptions = { ...given, envOverrides: false };
+  const file = options.configPath ?? resolvePaths(options.env ?? process.env, options.home).configPath;
+  // Read, edit, validate and write under one lock: a concurrent writer's edit is never lost.
+  return withConfigLock(file, () => applyLocked({ ...options, configPath: file }, file, edit));
+}
+
+function applyLocked(options: LoadConfigOptions, file: string, edit: (text: string) => string): ConfigUpdate {
   const before = loadConfig(options);
-  const file = before.paths.configPath;
   const read = options.readFile ?? readOptionalText;
   const text = read(file) ?? '';
   const next = edit(text);

@@ -6,6 +6,7 @@ import {
   readOptionalText,
   setValueInText,
   unsetValueInText,
+  withConfigLock,
   writeConfigText,
 } from '@openclaw/config';
 import type { ConfigPath, MigrationChange } from '@openclaw/config';
@@ -104,8 +105,13 @@ function legacyCheck(context: DoctorContext): DoctorCheck | undefined {
   }
   let result: { text: string; mode: RewriteMode };
   try {
-    result = migratedText(text, raw, migrated);
-    writeConfigText(configPath, result.text);
+    // Under the config lock, and only if nobody changed the file since it was read above.
+    result = withConfigLock(configPath, () => {
+      if (readOptionalText(configPath) !== text) throw new Error(`${configPath} changed while doctor was reading it; run doctor again`);
+      const rewritten = migratedText(text, raw, migrated);
+      writeConfigText(configPath, rewritten.text);
+      return rewritten;
+    });
   } catch (error) {
     return check(SECTION, 'config.legacy', 'problem', 'legacy keys', `could not migrate ${configPath}: ${errorText(error)}`, {
       fix: `move the keys by hand as listed, or check that ${configPath} and its directory are writable and run \`openclaw doctor --fix\` again`,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ConfigError, configJsonSchema, formatConfigPath, loadConfig, parseJson5, readOptionalText, writeConfigText } from '@openclaw/config';
+import { ConfigError, configJsonSchema, formatConfigPath, loadConfig, parseJson5, readOptionalText, withConfigLock, writeConfigText } from '@openclaw/config';
 import type { ConfigIssue, Env, LoadedConfig } from '@openclaw/config';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
 import type { Gateway } from '../server/gateway.ts';
@@ -165,7 +165,12 @@ function commit(deps: ConfigMethodsDeps, method: string, before: CurrentFile, ne
  * the real secrets and the submitted text's comments and format.
  */
 export function setConfigText(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWritten {
-  // Synchronous from the hash check to the write, so no other request of this process interleaves.
+  // Synchronous from the hash check to the write, so no other request of this process
+  // interleaves; the file lock keeps other processes (CLI config set, doctor) out too.
+  return withConfigLock(deps.configPath, () => setLocked(deps, params));
+}
+
+function setLocked(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWritten {
   const before = current(deps, params.baseHash);
   try {
     parseJson5(params.raw, deps.configPath);
@@ -184,6 +189,10 @@ export function setConfigText(deps: ConfigMethodsDeps, params: ConfigSetParams):
  * current value.
  */
 export function patchConfigText(deps: ConfigMethodsDeps, params: ConfigPatchParams): ConfigWritten {
+  return withConfigLock(deps.configPath, () => patchLocked(deps, params));
+}
+
+function patchLocked(deps: ConfigMethodsDeps, params: ConfigPatchParams): ConfigWritten {
   const before = current(deps, params.baseHash);
   let patch: unknown = params.raw;
   if (typeof patch === 'string') {
