@@ -1,5 +1,6 @@
 import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './errors.ts';
+import { isAlive } from './write.ts';
 
 /** Options of {@link withConfigLock}. */
 export interface ConfigLockOptions {
@@ -11,15 +12,6 @@ export interface ConfigLockOptions {
 
 const DEFAULTS = Object.freeze({ timeoutMs: 5_000, staleMs: 10_000 });
 const pause = new Int32Array(new SharedArrayBuffer(4));
-
-function ownerAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The owner pid of a lock file, `null` if torn/unreadable, undefined if it is gone. */
 function lockOwner(lock: string): number | null | undefined {
@@ -60,7 +52,7 @@ export function withConfigLock<T>(file: string, fn: () => T, options: ConfigLock
       if (code !== 'EEXIST') throw new ConfigError('CONFIG_WRITE', `cannot lock ${file}: ${(error as Error).message}`, { file, cause: error });
     }
     const owner = lockOwner(lock);
-    const stale = owner === null ? ageMs(lock) > staleMs : owner !== undefined && owner !== process.pid && !ownerAlive(owner);
+    const stale = owner === null ? ageMs(lock) > staleMs : owner !== undefined && owner !== process.pid && !isAlive(owner);
     if (stale) {
       try {
         unlinkSync(lock);

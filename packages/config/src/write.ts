@@ -97,7 +97,8 @@ function replaceWithCopy(from: string, to: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with this PID exists (EPERM: it exists but is not ours). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
