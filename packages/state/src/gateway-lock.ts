@@ -199,28 +199,12 @@ function parseOwner(text: string): GatewayLockOwner | undefined {
   return owner;
 }
 
-/**
- * True if `pid` has exited and only waits to be reaped. Signal 0 still reaches a zombie,
- * and where nothing reaps (a container whose PID 1 is a plain shell) a crashed gateway
- * stays a zombie forever, which must not lock the next one out.
- */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  const state = stat.charAt(stat.lastIndexOf(')') + 2); // field 3, after "pid (comm) "
-  return state === 'Z' || state === 'X';
-}
-
 /** Whether the process a lock names still runs: a different boot id means it died with that boot. */
 function judge(owner: GatewayLockOwner): 'alive' | 'dead' | 'recycled' {
   const bootId = currentBootId();
   if (owner.bootId !== undefined && bootId !== undefined && owner.bootId !== bootId) return 'dead';
-  const status = ownerStatus(owner.pid, owner.startTime);
-  return status === 'alive' && isZombie(owner.pid) ? 'dead' : status;
+  // ownerStatus counts an unreaped zombie as dead (see process-info.ts).
+  return ownerStatus(owner.pid, owner.startTime);
 }
 
 /** Reads and judges a lock or claim file, without changing anything. */
