@@ -113,6 +113,10 @@ export interface ChannelInstance {
   stop(): Promise<void>;
   /** Delivers one message to `target` (a chat id). */
   send(target: string, message: OutboundMessage): Promise<SendResult>;
+  /** Longest text one {@link send} may carry (Telegram 4096, Discord 2000): the router splits longer replies. */
+  readonly textLimit?: number;
+  /** Most lines one message should have (Discord collapses tall messages); the router splits at this too. */
+  readonly lineLimit?: number;
   /** Shows a typing indicator in `target`, if the channel has one. */
   sendTyping?(target: string, options?: { threadId?: string }): Promise<void>;
   /** Checks the remote end (for `channels.status {probe: true}`); `signal` aborts on timeout. */
