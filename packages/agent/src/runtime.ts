@@ -10,6 +10,7 @@ import { classifyFailure, fallbackDelayMs, sleep, toAgentError } from './fallbac
 import { HISTORY_DEFAULTS, toChatMessages, withUserMessage } from './history.ts';
 import type { ModelRef, ModelTarget } from './models.ts';
 import { resolveModelChain, resolveModelTarget } from './models.ts';
+import { workspaceSystemPrompt } from './prompt.ts';
 import { MODEL_CALLERS } from './providers/index.ts';
 import type { ChatMessage, ModelCaller, ModelResponse, ModelUsage, StopReason } from './providers/index.ts';
 import { SessionQueue } from './session-queue.ts';
@@ -33,7 +34,7 @@ export interface AgentRuntimeOptions {
   env: Env;
   /** The session store of an agent. */
   sessions: (agentId: string) => SessionStore;
-  /** Builds the system prompt of a run. Default: a one-line assistant prompt. */
+  /** Builds the system prompt of a run. Default: from the agent's workspace ({@link workspaceSystemPrompt}). */
   systemPrompt?: (context: SystemPromptContext) => string | Promise<string>;
   credentials?: CredentialStore;
   logger?: GatewayLogger;
@@ -95,7 +96,6 @@ export interface RunHandle {
   abort(): void;
 }
 
-const DEFAULT_PROMPT = 'You are a helpful personal assistant. Answer concisely.';
 const RESET_REPLY = 'New session started.';
 
 /**
@@ -201,7 +201,8 @@ export class AgentRuntime {
     const timeoutMs = request.timeoutMs ?? config.agents.defaults.timeoutSeconds * 1000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const runSignal = AbortSignal.any([signal, timeout]);
-    const system = await (this.#o.systemPrompt ?? (() => DEFAULT_PROMPT))({ agentId, sessionKey, config, now: new Date(this.#clock()), meta: request.meta ?? {}, extraSystemPrompt: request.extraSystemPrompt });
+    const promptContext: SystemPromptContext = { agentId, sessionKey, config, now: new Date(this.#clock()), meta: request.meta ?? {}, extraSystemPrompt: request.extraSystemPrompt };
+    const system = this.#o.systemPrompt ? await this.#o.systemPrompt(promptContext) : await workspaceSystemPrompt(this.#o.stateDir, promptContext, this.#o.logger);
 
     let text = '';
     let answering: ModelTarget | undefined;
