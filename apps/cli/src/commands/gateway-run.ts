@@ -25,6 +25,7 @@ import type { GatewayLockHandle } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
 import { print, printError, printWarning } from '../output.ts';
+import { attachAgent } from './gateway-agent.ts';
 import { asConfigError, loadValidConfig } from './gateway.ts';
 
 /** Flags of `openclaw gateway` / `openclaw gateway run`. */
@@ -249,6 +250,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     }
     return store;
   };
+  const agent = attachAgent(gateway, { config, stateDir, env: loaded.env.values, sessions, logger });
   registerStatusMethod(gateway, {
     version,
     bindMode,
@@ -331,6 +333,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
 
   await stopped;
   await channels.stopAll();
+  await agent.close();
   removeSignalHandlers();
   for (const store of stores.values()) store.close();
   lock.release();
