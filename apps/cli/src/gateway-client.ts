@@ -76,8 +76,15 @@ export interface GatewaySession {
   readonly hello: HelloOk;
   /** Sends one request and resolves with its payload; an error frame rejects with {@link GatewayRequestError}. */
   request(method: string, params?: unknown): Promise<unknown>;
+  /** Calls `listener` with every event the gateway sends from now on; returns the unsubscribe. */
+  onEvent(listener: EventListener): () => void;
+  /** Resolves when the connection closes (the gateway stopped, the network dropped, `close()`). */
+  readonly closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
+
+/** Receives the gateway's events (`chat`, `agent`, `tick`, `shutdown` …). */
+export type EventListener = (event: string, payload: unknown) => void;
 
 type Frame = { type?: unknown; id?: unknown; ok?: unknown; event?: unknown; payload?: unknown; error?: unknown };
 type Pending = { method: string; resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout };
@@ -98,6 +105,9 @@ export function openGateway(options: GatewayClientOptions): Promise<GatewaySessi
   let connectSent = false;
   let closed: { code: number; reason: string } | undefined;
   const ws = new WebSocket(url);
+  const listeners = new Set<EventListener>();
+  let markClosed: (value: { code: number; reason: string }) => void = () => undefined;
+  const closedPromise = new Promise<{ code: number; reason: string }>((resolve) => (markClosed = resolve));
 
   const send = (method: string, params: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -155,7 +165,16 @@ export function openGateway(options: GatewayClientOptions): Promise<GatewaySessi
           if (settled) return;
           settled = true;
           clearTimeout(deadline);
-          resolve({ hello: payload as HelloOk, request: send, close: () => ws.close() });
+          resolve({
+            hello: payload as HelloOk,
+            request: send,
+            onEvent: (listener) => {
+              listeners.add(listener);
+              return () => listeners.delete(listener);
+            },
+            closed: closedPromise,
+            close: () => ws.close(),
+          });
         },
         (error: Error) => fail(error),
       );
@@ -173,6 +192,10 @@ export function openGateway(options: GatewayClientOptions): Promise<GatewaySessi
         return;
       }
       if (frame.type === 'event' && frame.event === 'connect.challenge') return sendConnect();
+      if (frame.type === 'event' && typeof frame.event === 'string') {
+        for (const listener of listeners) listener(frame.event, frame.payload);
+        return;
+      }
       if (frame.type !== 'res' || typeof frame.id !== 'string') return;
       const p = pending.get(frame.id);
       if (!p) return;
@@ -186,6 +209,7 @@ export function openGateway(options: GatewayClientOptions): Promise<GatewaySessi
     });
     ws.addEventListener('close', (event) => {
       closed = { code: event.code, reason: event.reason };
+      markClosed(closed);
       const reason = closed.reason ? `: ${closed.reason}` : '';
       const error = new GatewayTransportError('closed', url, `the gateway closed the connection (code ${closed.code}${reason})`);
       failAll(error);

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import type { AgentFlags } from './commands/agent.ts';
+import type { ChatFlags } from './commands/chat.ts';
 import type { ConfigGetFlags } from './commands/config.ts';
 import type { DashboardFlags } from './commands/dashboard.ts';
 import type { GatewayCallFlags } from './commands/gateway.ts';
@@ -157,6 +159,16 @@ export function buildProgram(version: string): Command {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('--interval <ms>', 'how often --follow asks for new lines (default 1000)')
     .action(async (options: LogsFlags) => (await import('./commands/logs.ts')).logsCommand(options, version));
+
+  remoteOptions(program.command('agent').description('send one message to the agent through the gateway; the reply streams in'))
+    .option('-m, --message <text>', 'the message')
+    .option('--session <key>', 'session key (default main: the agent\'s main session)')
+    .action(async (options: AgentFlags) => (await import('./commands/agent.ts')).agentCommand(options, version));
+
+  remoteOptions(program.command('chat').description('chat with the agent in the terminal through the gateway (Ctrl-C stops a reply, Ctrl-D leaves)'))
+    .option('--session <key>', 'session key (default main)')
+    .option('--history <n>', 'how many earlier messages to show first (default 10)')
+    .action(async (options: ChatFlags) => (await import('./commands/chat.ts')).chatCommand(options, version));
 
   program
     .command('dashboard')

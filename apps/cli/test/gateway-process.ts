@@ -110,12 +110,12 @@ export class WsClient {
   }
 
   /** `connect` as the given protocol range, with an optional token. */
-  connect(range: { min: number; max: number }, token?: string): Promise<Frame> {
+  connect(range: { min: number; max: number }, token?: string, scopes: readonly string[] = ['operator.read']): Promise<Frame> {
     return this.request('connect', {
       minProtocol: range.min,
       maxProtocol: range.max,
       client: { id: 'cli', version: 'test', platform: process.platform, mode: 'cli', instanceId: 'gateway-test' },
-      scopes: ['operator.read'],
+      scopes,
       ...(token === undefined ? {} : { auth: { token } }),
     });
   }
