@@ -1,10 +1,21 @@
 // The default system prompt of a run: the agent's workspace files and skills, assembled by
 // buildSystemPrompt. Read on every run, so edits to AGENTS.md or MEMORY.md apply at once.
+import type { OpenClawConfig } from '@openclaw/config';
 import type { ChatType, GatewayLogger } from '@openclaw/gateway-core';
+import type { SessionMeta } from '@openclaw/state';
 import { normalizeAgentId } from '@openclaw/state';
-import type { SystemPromptContext } from './runtime.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { loadWorkspace, resolveBootstrapMaxChars, resolveWorkspaceDir } from './workspace.ts';
+
+/** What the system prompt is built from, for `AgentRuntimeOptions.systemPrompt`. */
+export interface SystemPromptContext {
+  agentId: string;
+  sessionKey: string;
+  config: OpenClawConfig;
+  now: Date;
+  meta: SessionMeta;
+  extraSystemPrompt?: string | undefined;
+}
 
 const CHAT_TYPES: readonly string[] = ['direct', 'group', 'channel'];
 

@@ -10,20 +10,11 @@ import { classifyFailure, fallbackDelayMs, sleep, toAgentError } from './fallbac
 import { HISTORY_DEFAULTS, toChatMessages, withUserMessage } from './history.ts';
 import type { ModelRef, ModelTarget } from './models.ts';
 import { resolveModelChain, resolveModelTarget } from './models.ts';
+import type { SystemPromptContext } from './prompt.ts';
 import { workspaceSystemPrompt } from './prompt.ts';
 import { MODEL_CALLERS } from './providers/index.ts';
 import type { ChatMessage, ModelCaller, ModelResponse, ModelUsage, StopReason } from './providers/index.ts';
 import { SessionQueue } from './session-queue.ts';
-
-/** What the system prompt is built from, for {@link AgentRuntimeOptions.systemPrompt}. */
-export interface SystemPromptContext {
-  agentId: string;
-  sessionKey: string;
-  config: OpenClawConfig;
-  now: Date;
-  meta: SessionMeta;
-  extraSystemPrompt?: string | undefined;
-}
 
 /** Options of {@link AgentRuntime}. */
 export interface AgentRuntimeOptions {
@@ -321,3 +312,5 @@ export function resetTrigger(message: string, triggers: readonly string[]): stri
   return undefined;
 }
 
+
+export type { SystemPromptContext } from './prompt.ts';
