@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { GatewayLogger } from '../log/index.ts';
+import type { ChannelAccess } from './access.ts';
 import type { MethodContext } from '../server/registry.ts';
 
 /** The kind of conversation a message belongs to, as the original's `ChatType`. */
@@ -32,6 +33,8 @@ export interface InboundMessage {
   messageId: string;
   /** Telegram topic, Discord thread. */
   threadId?: string;
+  /** The space the chat belongs to (a Discord guild): group settings are also looked up by it. */
+  spaceId?: string;
   /** True when the bot was mentioned or replied to (groups with `requireMention`). */
   mentioned?: boolean;
   /** Epoch milliseconds the channel says it was sent. */
@@ -134,6 +137,8 @@ export interface ChannelAccountConfig<TAccount = unknown> {
   enabled?: boolean;
   /** False when credentials are missing: listed, never started. Default true. */
   configured?: boolean;
+  /** Who may talk to this account (DM policy, allowlists, groups); the router enforces it. Default: pairing for DMs, allowlisted groups. */
+  access?: ChannelAccess;
 }
 
 /** What a login flow gets: the account it logs in, and where its credentials live. */
@@ -181,6 +186,8 @@ export interface ChannelAccountHandle {
   readonly snapshot: ChannelAccountSnapshot;
   /** The running instance, if the account has one. */
   readonly instance: ChannelInstance | undefined;
+  /** The account's access policy, as its plugin resolved it. */
+  readonly access: ChannelAccess | undefined;
 }
 
 /** What a plugin's extra gateway method gets besides the request context. */

@@ -16,6 +16,12 @@ export type { ChannelAccountSummary, ChannelMethodsHost, ChannelStatusInput } fr
 export { resolveChannelAccounts } from './config.ts';
 export type { ChannelConfigIssue, ResolvedChannelAccounts } from './config.ts';
 export { defineChannelMethod, defineChannelPlugin } from './define.ts';
+export { DEFAULT_CHANNEL_ACCESS, decideAccess, groupSettings, senderMatches } from './access.ts';
+export type { AccessDecision, AccessRefusal, ChannelAccess, DmPolicy, GroupAccess, GroupPolicy } from './access.ts';
+export { chunkText } from './chunk.ts';
+export type { ChunkOptions } from './chunk.ts';
+export { DEFAULT_TEXT_LIMIT, createChannelRouter, pairingMessage, sessionKeyFor } from './router.ts';
+export type { AgentTurnRequest, AgentTurnResult, ChannelRouterOptions } from './router.ts';
 export type {
   ChannelAccountConfig,
   ChannelAccountHandle,

@@ -194,7 +194,7 @@ export class ChannelRegistry {
   /** An account's snapshot and running instance (for plugin methods and the CLI). */
   account(channel: string, accountId?: string): ChannelAccountHandle {
     const runner = this.#runner(channel, accountId);
-    return { accountId: runner.account.accountId, snapshot: runner.snapshot(), instance: runner.instance };
+    return { accountId: runner.account.accountId, snapshot: runner.snapshot(), instance: runner.instance, access: runner.account.access };
   }
 
   /** The `channels.status` payload, without probing. */
