@@ -18,7 +18,27 @@ describe('resolveDiscordAccounts', () => {
         textChunkLimit: 2000,
         maxLinesPerMessage: 17,
       },
+      access: { dmPolicy: 'pairing', allowFrom: [], groupPolicy: 'allowlist', groups: {} },
     });
+  });
+
+  it('turns dm and guild settings into the router\'s access policy', () => {
+    const [account] = resolveDiscordAccounts({
+      token: 't',
+      dm: { policy: 'allowlist', allowFrom: ['1'] },
+      guilds: { g1: { requireMention: false, users: ['7'], channels: { c1: { allow: false }, c2: { requireMention: true } } } },
+    });
+    expect(account?.access).toEqual({
+      dmPolicy: 'allowlist',
+      allowFrom: ['1'],
+      groupPolicy: 'allowlist',
+      groups: {
+        g1: { requireMention: false, allowFrom: ['7'] },
+        c1: { enabled: false, requireMention: false, allowFrom: ['7'] },
+        c2: { enabled: undefined, requireMention: true, allowFrom: ['7'] },
+      },
+    });
+    expect(resolveDiscordAccounts({ token: 't', dm: { enabled: false, policy: 'open', allowFrom: ['*'] } })[0]?.access?.dmPolicy).toBe('disabled');
   });
 
   it('takes DISCORD_BOT_TOKEN for the default account only, and reports where the token came from', () => {

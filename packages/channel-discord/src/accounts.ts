@@ -1,5 +1,5 @@
 import type { OpenClawConfig } from '@openclaw/config';
-import type { ChannelAccountConfig } from '@openclaw/gateway-core';
+import type { ChannelAccess, ChannelAccountConfig, GroupAccess } from '@openclaw/gateway-core';
 
 /** `channels.discord` as the config layer parsed it. */
 export type DiscordSection = NonNullable<NonNullable<OpenClawConfig['channels']>['discord']>;
@@ -86,6 +86,7 @@ export function resolveDiscordAccounts(
       config,
       enabled: base.enabled !== false && account.enabled !== false,
       configured: config.token !== undefined,
+      access: discordAccess(config),
     };
   });
 }
@@ -130,4 +131,25 @@ function tokenFor(
 export function normalizeToken(raw: string | undefined): string | undefined {
   const token = raw?.trim().replace(/^Bot\s+/i, '');
   return token ? token : undefined;
+}
+
+/**
+ * The account's access policy for the gateway's router. Guild settings become group settings
+ * keyed by guild id (messages carry it as `spaceId`), channel settings keyed by channel id;
+ * `dm.enabled: false` disables DMs whatever the policy says.
+ */
+export function discordAccess(account: DiscordAccountConfig): ChannelAccess {
+  const groups: Record<string, GroupAccess> = {};
+  for (const [guildId, guild] of Object.entries(account.guilds)) {
+    groups[guildId] = { requireMention: guild.requireMention, allowFrom: guild.users };
+    for (const [channelId, channel] of Object.entries(guild.channels ?? {})) {
+      groups[channelId] = { enabled: channel.allow, requireMention: channel.requireMention ?? guild.requireMention, allowFrom: guild.users };
+    }
+  }
+  return {
+    dmPolicy: account.dm.enabled ? account.dm.policy : 'disabled',
+    allowFrom: account.dm.allowFrom,
+    groupPolicy: account.groupPolicy,
+    groups,
+  };
 }

@@ -26,6 +26,7 @@ describe('inbound messages', () => {
       messageId: id,
       mentioned: true,
       timestamp: expect.any(Number),
+      spaceId: 'g-100',
       raw: undefined,
     });
     expect(Math.abs(message!.timestamp! - Date.now())).toBeLessThan(60_000);

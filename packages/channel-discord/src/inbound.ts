@@ -32,6 +32,7 @@ export function toInbound(message: Message, botId: string): ChannelInboundInput 
     raw: message,
   };
   if (thread) input.threadId = thread.id;
+  if (message.guildId) input.spaceId = message.guildId;
   return input;
 }
 

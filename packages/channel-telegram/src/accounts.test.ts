@@ -41,6 +41,7 @@ describe('resolveAccounts', () => {
           webhookSecret: undefined,
           webhookPath: undefined,
         },
+        access: { dmPolicy: 'pairing', allowFrom: [], groupPolicy: 'allowlist', groupAllowFrom: [], groups: {} },
       },
     ]);
     expect(resolveAccounts(undefined, { env: {} }).map((a) => a.accountId)).toEqual(['default']);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { ChannelAccountConfig } from '@openclaw/gateway-core';
+import type { ChannelAccess, ChannelAccountConfig } from '@openclaw/gateway-core';
 import type { OpenClawConfig } from '@openclaw/config';
 
 /** `channels.telegram` as the config layer validated it. */
@@ -103,7 +103,7 @@ function buildAccount(
     webhookPath: own.webhookUrl === undefined ? undefined : (own.webhookPath ?? pathOf(own.webhookUrl)),
   };
   const enabled = base.enabled !== false && own.enabled !== false;
-  return { accountId, config, enabled, configured: config.botToken !== undefined };
+  return { accountId, config, enabled, configured: config.botToken !== undefined, access: telegramAccess(config) };
 }
 
 type ResolvedToken = Pick<TelegramAccount, 'botToken' | 'tokenSource' | 'tokenFile' | 'tokenError'>;
@@ -138,4 +138,15 @@ function nonEmpty(value: string | undefined): string | undefined {
 function pathOf(url: string): string {
   const path = new URL(url).pathname;
   return path === '/' ? DEFAULT_WEBHOOK_PATH : path;
+}
+
+/** The account's access policy for the gateway's router (Telegram's config is already in its shape). */
+export function telegramAccess(account: TelegramAccount): ChannelAccess {
+  return {
+    dmPolicy: account.dmPolicy,
+    allowFrom: account.allowFrom,
+    groupPolicy: account.groupPolicy,
+    groupAllowFrom: account.groupAllowFrom,
+    groups: account.groups,
+  };
 }
