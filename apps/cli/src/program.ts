@@ -206,5 +206,31 @@ export function buildProgram(version: string): Command {
     .option('--json', 'print a JSON summary (no secrets)')
     .action(async (options: object) => (await import('./commands/onboard.ts')).onboardCommand(options, version));
 
+  const models = program.command('models').description('the configured models and their API keys: list, choose the default, log in to a provider');
+
+  models
+    .command('list')
+    .description('the configured models (default, fallbacks, per agent) and where each provider\'s key comes from (never the key)')
+    .option('--json', 'print { default, fallbacks, models, providers } as JSON')
+    .action(async (options: { json?: boolean }) => (await import('./commands/models.ts')).modelsList(options));
+
+  models
+    .command('set')
+    .description('set the default model (agents.defaults.model.primary); a running gateway applies it after a restart')
+    .argument('<ref>', 'provider/model or an alias, e.g. anthropic/claude-sonnet-4-5')
+    .option('--json', 'print the result as JSON')
+    .action(async (ref: string, options: { json?: boolean }) => (await import('./commands/models.ts')).modelsSet(ref, options));
+
+  models
+    .command('auth')
+    .description('store model-provider credentials')
+    .command('login')
+    .description('store an API key (from stdin, or asked for on a terminal) after checking it with the provider')
+    .requiredOption('--provider <id>', 'e.g. anthropic, openai, openrouter, or a models.providers id')
+    .option('--profile <name>', 'credential profile name (default "default")')
+    .option('--no-verify', 'store the key without asking the provider (GET /v1/models) first')
+    .option('--json', 'print the result as JSON (never the key)')
+    .action(async (options: { provider: string; profile?: string; verify?: boolean; json?: boolean }) => (await import('./commands/models-auth.ts')).modelsAuthLogin(options));
+
   return program;
 }
