@@ -16,6 +16,7 @@ export default defineConfig({
   noExternal: [/.*/],
   esbuildOptions(options) {
     options.conditions = ['@openclaw/source'];
+    options.alias = { 'abort-controller': './src/shims/abort-controller.cjs' };
   },
   define: { __OPENCLAW_VERSION__: JSON.stringify(version) },
   banner: {

@@ -17,6 +17,7 @@ describe('resolveDiscordAccounts', () => {
         guilds: {},
         textChunkLimit: 2000,
         maxLinesPerMessage: 17,
+        apiBaseUrl: undefined,
       },
       access: { dmPolicy: 'pairing', allowFrom: [], groupPolicy: 'allowlist', groups: {} },
     });

@@ -36,6 +36,8 @@ export interface DiscordAccountConfig {
   readonly textChunkLimit: number;
   /** Most lines per message, so the Discord client does not collapse tall replies. */
   readonly maxLinesPerMessage: number;
+  /** REST API base (a proxy); undefined: discord.com. */
+  readonly apiBaseUrl: string | undefined;
 }
 
 /** Environment variables, as `process.env`. */
@@ -108,6 +110,7 @@ function mergeAccount(
     guilds: account.guilds ?? base.guilds ?? {},
     textChunkLimit: account.textChunkLimit ?? base.textChunkLimit ?? DISCORD_ACCOUNT_DEFAULTS.textChunkLimit,
     maxLinesPerMessage: account.maxLinesPerMessage ?? base.maxLinesPerMessage ?? DISCORD_ACCOUNT_DEFAULTS.maxLinesPerMessage,
+    apiBaseUrl: account.apiBaseUrl ?? base.apiBaseUrl,
   };
 }
 

@@ -57,7 +57,7 @@ export class DiscordChannel implements ChannelInstance {
       // An agent's reply should not ping @everyone or a role because the model wrote one.
       allowedMentions: { parse: ['users'], repliedUser: true },
       waitGuildTimeout: options.waitGuildTimeoutMs,
-      ...(options.restApi === undefined ? {} : { rest: { api: options.restApi } }),
+      ...((context.config.apiBaseUrl ?? options.restApi) === undefined ? {} : { rest: { api: context.config.apiBaseUrl ?? options.restApi } }),
     });
   }
 

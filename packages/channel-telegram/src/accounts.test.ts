@@ -40,6 +40,7 @@ describe('resolveAccounts', () => {
           webhookUrl: undefined,
           webhookSecret: undefined,
           webhookPath: undefined,
+          apiRoot: undefined,
         },
         access: { dmPolicy: 'pairing', allowFrom: [], groupPolicy: 'allowlist', groupAllowFrom: [], groups: {} },
       },

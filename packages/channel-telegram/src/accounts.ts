@@ -34,6 +34,8 @@ export interface TelegramAccount {
   webhookSecret: string | undefined;
   /** Local path of the webhook handler: `webhookPath`, else the path of `webhookUrl`, else `/telegram-webhook`. */
   webhookPath: string | undefined;
+  /** Bot API server (a self-hosted telegram-bot-api); undefined: api.telegram.org. */
+  apiRoot: string | undefined;
 }
 
 /** Options of {@link resolveAccounts}. */
@@ -101,6 +103,7 @@ function buildAccount(
     webhookUrl: own.webhookUrl,
     webhookSecret: own.webhookSecret ?? base.webhookSecret,
     webhookPath: own.webhookUrl === undefined ? undefined : (own.webhookPath ?? pathOf(own.webhookUrl)),
+    apiRoot: own.apiRoot ?? base.apiRoot,
   };
   const enabled = base.enabled !== false && own.enabled !== false;
   return { accountId, config, enabled, configured: config.botToken !== undefined, access: telegramAccess(config) };

@@ -53,7 +53,8 @@ export class TelegramChannel implements ChannelInstance {
     const { config, signal, logger } = this.#context;
     this.#releases.push(claimToken(this.#token, this.#label));
     const timeoutSeconds = this.#runtime.pollTimeoutSeconds + REQUEST_TIMEOUT_SLACK_SECONDS;
-    const bot = new Bot(this.#token, { client: { timeoutSeconds, ...(this.#runtime.apiRoot ? { apiRoot: this.#runtime.apiRoot } : {}) } });
+    const apiRoot = config.apiRoot ?? this.#runtime.apiRoot;
+    const bot = new Bot(this.#token, { client: { timeoutSeconds, ...(apiRoot ? { apiRoot } : {}) } });
     this.#bot = bot;
     const mode = config.webhookUrl === undefined ? 'polling' : 'webhook';
     const webhook = mode === 'webhook' ? { webhookPath: config.webhookPath } : {};

@@ -19,13 +19,14 @@ import {
   resolveBindHosts,
   resolveGatewayAuth,
 } from '@openclaw/gateway-core';
-import type { BindMode, ChannelsStatus, GatewayAuthMode, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
+import type { BindMode, ChannelsStatus, GatewayAuthMode, InboundMessage, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
 import { DEFAULT_AGENT_ID, SessionStore, StateError, acquireGatewayLock } from '@openclaw/state';
 import type { GatewayLockHandle } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
 import { print, printError, printWarning } from '../output.ts';
 import { attachAgent } from './gateway-agent.ts';
+import { addConfiguredChannels, channelRouter } from './gateway-channels.ts';
 import { asConfigError, loadValidConfig } from './gateway.ts';
 
 /** Flags of `openclaw gateway` / `openclaw gateway run`. */
@@ -219,14 +220,11 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     logger.warn('took over a stale gateway lock', { file: lock.file, previous: from });
   }
 
-  // Channel plugins arrive with the channels work; the registry already answers
-  // channels.status and feeds `status`, so adding a plugin is one `add` call here.
-  const channels = new ChannelRegistry({
-    logger,
-    redactor,
-    stateDir,
-    onInbound: async (message) => logger.warn('inbound message dropped: no agent is configured yet', { channel: message.channel, chatType: message.chatType }),
-  });
+  // The router needs the agent, which needs the gateway, which reports the channels:
+  // inbound messages go through `route`, set once the agent exists (before any channel starts).
+  let route: (message: InboundMessage) => Promise<void> = async () => undefined;
+  const channels = new ChannelRegistry({ logger, redactor, stateDir, onInbound: (message) => route(message) });
+  for (const issue of await addConfiguredChannels(channels, config, loaded.env.values)) printWarning(`${issue.path}: ${issue.message}`);
   const gateway = createGateway({
     version,
     auth,
@@ -251,6 +249,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     return store;
   };
   const agent = attachAgent(gateway, { config, stateDir, env: loaded.env.values, sessions, logger });
+  route = channelRouter(channels, { config, stateDir, agent, logger });
   registerStatusMethod(gateway, {
     version,
     bindMode,

@@ -48,6 +48,11 @@ const discordAccountShape = {
   maxLinesPerMessage: positiveInt()
     .optional()
     .describe('Split replies that have more lines than this, so the Discord client does not collapse them.'),
+  /** A REST proxy in front of discord.com (large bots share one rate limit through it). */
+  apiBaseUrl: z
+    .url({ protocol: /^https?$/, error: 'apiBaseUrl must be an http:// or https:// URL' })
+    .optional()
+    .describe('Discord REST API base, default https://discord.com/api; set it to go through a REST proxy.'),
 };
 
 const discordAccountSchema = z.strictObject(discordAccountShape);

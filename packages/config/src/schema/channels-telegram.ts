@@ -36,6 +36,11 @@ const telegramAccountShape = {
     .regex(/^\//, 'webhookPath must start with "/"')
     .optional()
     .describe('Local HTTP path the webhook handler listens on.'),
+  /** A self-hosted Bot API server (telegram-bot-api) instead of api.telegram.org. */
+  apiRoot: z
+    .url({ protocol: /^https?$/, error: 'apiRoot must be an http:// or https:// URL' })
+    .optional()
+    .describe('Bot API server, default https://api.telegram.org; set it for a self-hosted telegram-bot-api server.'),
 };
 
 type TelegramAccountFields = z.output<z.ZodObject<typeof telegramAccountShape>>;
