@@ -1,6 +1,15 @@
 // Who may talk to a channel account: the DM policy with its allowlist (plus senders approved
 // through pairing), and which groups the bot answers in, and when.
-import type { InboundMessage } from './contract.ts';
+
+/** The parts of an inbound message access depends on (an `InboundMessage` fits). */
+export interface AccessSubject {
+  chatType: 'direct' | 'group' | 'channel';
+  chatId: string;
+  spaceId?: string | undefined;
+  senderId: string;
+  senderUsername?: string | undefined;
+  mentioned?: boolean | undefined;
+}
 
 /** Who may DM the bot (`dmPolicy` / Discord `dm.policy`). */
 export type DmPolicy = 'pairing' | 'allowlist' | 'open' | 'disabled';
@@ -45,7 +54,7 @@ export type AccessDecision = { allow: true; systemPrompt?: string | undefined } 
 const WILDCARD = '*';
 
 /** True when `sender` (id, or username with or without `@`, case-insensitive) is on `list`. */
-export function senderMatches(list: readonly (string | number)[] | undefined, sender: Pick<InboundMessage, 'senderId' | 'senderUsername'>): boolean {
+export function senderMatches(list: readonly (string | number)[] | undefined, sender: Pick<AccessSubject, 'senderId' | 'senderUsername'>): boolean {
   if (!list || list.length === 0) return false;
   const id = sender.senderId.trim();
   const username = sender.senderUsername?.trim().replace(/^@/, '').toLowerCase();
@@ -57,7 +66,7 @@ export function senderMatches(list: readonly (string | number)[] | undefined, se
 }
 
 /** The settings that apply to a group: `*`, then the space, then the chat, each overriding the one before. */
-export function groupSettings(access: ChannelAccess, message: Pick<InboundMessage, 'chatId' | 'spaceId'>): { listed: boolean; settings: GroupAccess } {
+export function groupSettings(access: ChannelAccess, message: Pick<AccessSubject, 'chatId' | 'spaceId'>): { listed: boolean; settings: GroupAccess } {
   const groups = access.groups ?? {};
   const keys = [WILDCARD, message.spaceId, message.chatId].filter((key): key is string => key !== undefined && Object.hasOwn(groups, key));
   const settings: GroupAccess = {};
@@ -71,7 +80,7 @@ export function groupSettings(access: ChannelAccess, message: Pick<InboundMessag
  * Decides whether a message reaches the agent. `approved` are the senders approved through
  * pairing (the channel's pairing allowlist), which count as if they were on `allowFrom`.
  */
-export function decideAccess(message: InboundMessage, access: ChannelAccess, approved: readonly string[] = []): AccessDecision {
+export function decideAccess(message: AccessSubject, access: ChannelAccess, approved: readonly string[] = []): AccessDecision {
   if (message.chatType === 'direct') {
     switch (access.dmPolicy) {
       case 'disabled':
