@@ -171,4 +171,15 @@ describe('openclaw agent / chat through the gateway', () => {
     for (const lines of transcripts()) expect(lines[0]).toMatchObject({ type: 'session' });
     after.close();
   });
+
+  it('health --deep probes each model provider: a refused key is a failed check with the fix', async () => {
+    await start({ ANTHROPIC_API_KEY: KEYS.ANTHROPIC_API_KEY, OPENAI_API_KEY: 'sk-openai-wrong' });
+    const result = await cli(['health', '--deep', '--url', `ws://127.0.0.1:${port}`, '--token', TOKEN]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✓ provider anthropic: reachable, key accepted \(anthropic\/claude-e2e; \d+ ms\)/);
+    expect(result.stdout).toContain('✗ provider openai: the provider refused the key (HTTP 401) (openai/gpt-e2e)');
+    expect(result.stdout).toContain('fix: openclaw models auth login --provider openai');
+    expect(result.stdout).not.toContain('sk-openai-wrong');
+    expect(anthropic.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models' });
+  });
 });

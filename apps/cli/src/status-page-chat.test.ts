@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { FakeProvider } from '@openclaw/agent/testing';
 import { startFakeAnthropic } from '@openclaw/agent/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import type { GatewayProcess } from '../test/gateway-process.ts';
 import { freePort, startGateway } from '../test/gateway-process.ts';
 import { assertBuilt, tempHome } from '../test/run-cli.ts';
@@ -22,11 +21,14 @@ async function devtools(port: number): Promise<{ evaluate(expression: string): P
   const page = targets.find((target) => target.type === 'page');
   if (!page) throw new Error('no page target');
   const socket = new WebSocket(page.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', reject, { once: true });
+  });
   let ids = 0;
   const pending = new Map<number, (result: unknown) => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: { result?: { value?: unknown } } };
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: { result?: { value?: unknown } } };
     if (message.id !== undefined) pending.get(message.id)?.(message.result?.result?.value);
   });
   return {

@@ -35,6 +35,8 @@ export type { FailureKind } from './fallback.ts';
 export { MODEL_CALLERS } from './providers/index.ts';
 export type { ChatMessage, ModelCaller, ModelRequest, ModelResponse, ModelUsage, StopReason } from './providers/index.ts';
 export { AgentRuntime, defaultAgentId, resetTrigger } from './runtime.ts';
+export { PROBE_TIMEOUT_MS, modelsUrl, probeProvider, providerHealth } from './probe.ts';
+export type { ProbeOutcome, ProviderHealth } from './probe.ts';
 export type { AgentRuntimeOptions, RunEvent, RunHandle, RunRequest, RunResult, SystemPromptContext } from './runtime.ts';
 
 // Gateway methods: chat.send / chat.history / chat.abort / agent / agent.wait.

@@ -12,6 +12,8 @@ import type { ModelRef, ModelTarget } from './models.ts';
 import { resolveModelChain, resolveModelTarget } from './models.ts';
 import type { SystemPromptContext } from './prompt.ts';
 import { workspaceSystemPrompt } from './prompt.ts';
+import type { ProviderHealth } from './probe.ts';
+import { probeProvider, providerHealth } from './probe.ts';
 import { MODEL_CALLERS } from './providers/index.ts';
 import type { ChatMessage, ModelCaller, ModelResponse, ModelUsage, StopReason } from './providers/index.ts';
 import { SessionQueue } from './session-queue.ts';
@@ -159,6 +161,28 @@ export class AgentRuntime {
     if (!entry) return { sessionKey: key, sessionId: undefined, messages: [] };
     const entries = await store.readLast(key, limit);
     return { sessionKey: key, sessionId: entry.sessionId, messages: entries.flatMap((e) => (e.message ? [e.message] : [])) };
+  }
+
+  /**
+   * Probes each provider of the default agent's model chain (key found? provider reachable
+   * and taking it?), in parallel; for `health {probe: true}`.
+   */
+  async probeProviders(options: { timeoutMs?: number } = {}): Promise<ProviderHealth[]> {
+    const config = this.#o.config();
+    const byProvider = new Map<string, ModelRef[]>();
+    for (const ref of resolveModelChain(config, { agentId: defaultAgentId(config) })) byProvider.set(ref.provider, [...(byProvider.get(ref.provider) ?? []), ref]);
+    return Promise.all(
+      [...byProvider].map(async ([provider, refs]): Promise<ProviderHealth> => {
+        const models = refs.map((ref) => ref.ref);
+        try {
+          const target = resolveModelTarget(config, refs[0] as ModelRef);
+          return providerHealth(provider, models, await probeProvider(target.endpoint, await this.#apiKey(config, target), options));
+        } catch (caught) {
+          const error = toAgentError(caught, refs[0]);
+          return { provider, models, ok: false, error: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+        }
+      }),
+    );
   }
 
   /** Aborts everything (shutdown) and waits for the runs to settle. */

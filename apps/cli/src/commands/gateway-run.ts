@@ -236,7 +236,12 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     tailscaleServe: config.gateway.tailscale.mode !== 'off',
     rateLimit: config.gateway.auth.rateLimit,
     snapshot: () => ({ stateDir, configPath }),
-    health: async (probe) => channelHealth(probe ? await channels.probe() : channels.snapshot()),
+    // A probe also asks each model provider of the default chain (key accepted? reachable?).
+    health: async (probe) => {
+      if (!probe) return channelHealth(channels.snapshot());
+      const [status, providers] = await Promise.all([channels.probe(), agent.probeProviders({ timeoutMs: 5_000 })]);
+      return { ...channelHealth(status), providers };
+    },
   });
   channels.registerMethods(gateway);
   const stores = new Map<string, SessionStore>();

@@ -18,13 +18,30 @@ export interface HealthCheck {
   fix?: string;
 }
 
-type HealthPayload = { ok?: unknown; durationMs?: unknown; channels?: Record<string, { configured?: unknown; probe?: { ok?: unknown; error?: unknown } } | undefined> };
+type ProviderLine = { provider?: unknown; models?: unknown; ok?: unknown; url?: unknown; elapsedMs?: unknown; error?: unknown; hint?: unknown };
+type HealthPayload = {
+  ok?: unknown;
+  durationMs?: unknown;
+  channels?: Record<string, { configured?: unknown; probe?: { ok?: unknown; error?: unknown } } | undefined>;
+  /** With `probe: true`: each provider of the default model chain. */
+  providers?: ProviderLine[];
+};
 
 function channelChecks(health: HealthPayload): HealthCheck[] {
   return Object.entries(health.channels ?? {}).map(([id, channel]) => {
     const probe = channel?.probe;
     if (probe && probe.ok === false) return { name: `channel ${id}`, ok: false, detail: typeof probe.error === 'string' ? probe.error : 'probe failed', fix: `openclaw channels status --probe` };
     return { name: `channel ${id}`, ok: true, detail: channel?.configured === false ? 'not configured' : probe ? 'probe ok' : 'configured' };
+  });
+}
+
+/** One line per model provider the gateway probed (`--deep`). */
+function providerChecks(health: HealthPayload): HealthCheck[] {
+  return (health.providers ?? []).map((p) => {
+    const name = `provider ${String(p.provider)}`;
+    const models = Array.isArray(p.models) ? p.models.join(', ') : '';
+    if (p.ok === true) return { name, ok: true, detail: `reachable, key accepted (${models}; ${String(p.elapsedMs)} ms)` };
+    return { name, ok: false, detail: `${typeof p.error === 'string' ? p.error : 'not reachable'} (${models})`, ...(typeof p.hint === 'string' ? { fix: p.hint } : {}) };
   });
 }
 
@@ -52,7 +69,7 @@ export async function healthCommand(flags: HealthFlags, version: string): Promis
         ? { name: 'health', ok: true, detail: 'ok' }
         : { name: 'health', ok: false, detail: 'the gateway reports a problem', fix: 'openclaw status --deep; openclaw logs' },
     );
-    checks.push(...channelChecks(health));
+    checks.push(...channelChecks(health), ...providerChecks(health));
   } catch (error) {
     const failure = describeGatewayFailure(error, target);
     if (failure === undefined) throw error;

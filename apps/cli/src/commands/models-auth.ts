@@ -1,7 +1,7 @@
 // `openclaw models auth login`: read an API key (stdin, or a hidden prompt on a terminal),
 // check it against the provider, and store it in the credentials store.
 import { ConfigError } from '@openclaw/config';
-import { AgentError } from '@openclaw/agent';
+import { AgentError, probeProvider } from '@openclaw/agent';
 import type { ProviderEndpoint } from '@openclaw/agent';
 import { CredentialStore, StateError, normalizeId } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
@@ -19,12 +19,6 @@ export interface ModelsAuthLoginFlags {
   json?: boolean;
 }
 
-/** How long the check may take: it is one small GET, and a hung provider must not hang the login. */
-const VERIFY_TIMEOUT_MS = 10_000;
-
-/** Where the SDKs go when the config names no base URL. */
-const DEFAULT_BASE_URLS = Object.freeze({ 'anthropic-messages': 'https://api.anthropic.com', 'openai-completions': 'https://api.openai.com/v1' });
-
 /** What checking the key against the provider found. */
 type Verification =
   | { outcome: 'verified'; url: string }
@@ -37,57 +31,18 @@ class Cancelled extends Error {
   override readonly name = 'Cancelled';
 }
 
-function modelsUrl(endpoint: ProviderEndpoint): string {
-  const base = (endpoint.baseUrl ?? DEFAULT_BASE_URLS[endpoint.api]).replace(/\/+$/, '');
-  return endpoint.api === 'anthropic-messages' ? `${base}/v1/models` : `${base}/models`;
-}
-
-/** One provider SDK: a `GET /v1/models` with the key, and the SDK's error classes to tell the outcomes apart. */
-interface ProviderSdk {
-  listModels(): Promise<unknown>;
-  APIError: abstract new (...args: never[]) => Error & { status: number | undefined };
-  APIConnectionError: abstract new (...args: never[]) => Error;
-  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
-}
-
-/** The provider's own SDK, configured as a run configures it (base URL, auth header, extra headers), without retries. */
-async function providerSdk(endpoint: ProviderEndpoint, key: string): Promise<ProviderSdk> {
-  const common = { baseURL: endpoint.baseUrl ?? null, maxRetries: 0, timeout: VERIFY_TIMEOUT_MS, defaultHeaders: endpoint.headers };
-  if (endpoint.api === 'anthropic-messages') {
-    const sdk = await import('@anthropic-ai/sdk');
-    // Claude subscription tokens are bearer tokens, not API keys (as the runtime treats them).
-    const auth = key.startsWith('sk-ant-oat') ? { apiKey: null, authToken: key } : { apiKey: key };
-    const client = new sdk.default({ ...auth, ...common });
-    return { listModels: () => client.models.list(), APIError: sdk.APIError, APIConnectionError: sdk.APIConnectionError, APIConnectionTimeoutError: sdk.APIConnectionTimeoutError };
-  }
-  const sdk = await import('openai');
-  const client = new sdk.default({ apiKey: key, ...common });
-  return { listModels: () => client.models.list(), APIError: sdk.APIError, APIConnectionError: sdk.APIConnectionError, APIConnectionTimeoutError: sdk.APIConnectionTimeoutError };
-}
-
-/** The network-level reason (ECONNREFUSED, ENOTFOUND, …) behind an SDK connection error: its innermost cause. */
-function connectionReason(error: Error): string {
-  let reason = error.message;
-  for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    reason = typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : cause.message;
-  }
-  return reason;
-}
-
+/** A `GET /v1/models` with the key through the provider's SDK (the agent's probe). */
 async function verifyKey(endpoint: ProviderEndpoint, key: string): Promise<Verification> {
-  const url = modelsUrl(endpoint);
-  const sdk = await providerSdk(endpoint, key);
-  try {
-    await sdk.listModels();
-    return { outcome: 'verified', url };
-  } catch (error) {
-    if (error instanceof sdk.APIConnectionTimeoutError) return { outcome: 'unverified', url, reason: `no answer within ${VERIFY_TIMEOUT_MS / 1000} s` };
-    if (error instanceof sdk.APIConnectionError) return { outcome: 'unverified', url, reason: connectionReason(error).split(key).join('[redacted]') };
-    if (!(error instanceof sdk.APIError) || error.status === undefined) throw error;
-    // The provider's error body is not shown: some quote part of the key they refused.
-    if (error.status === 401 || error.status === 403) return { outcome: 'refused', url, status: error.status };
-    return { outcome: 'unverified', url, reason: `the provider answered HTTP ${error.status}` };
+  const probe = await probeProvider(endpoint, key);
+  switch (probe.outcome) {
+    case 'reachable':
+      return { outcome: 'verified', url: probe.url };
+    case 'refused':
+      return { outcome: 'refused', url: probe.url, status: probe.status };
+    case 'unreachable':
+      return { outcome: 'unverified', url: probe.url, reason: probe.reason };
+    case 'error':
+      return { outcome: 'unverified', url: probe.url, reason: `the provider answered HTTP ${probe.status}` };
   }
 }
 
