@@ -194,6 +194,9 @@ export {
   tailscaleWhois,
   verifySecret,
   verifyTailscaleRequest,
+  createProcPeerCheck,
+  processUids,
+  socketOwnerUid,
 } from './net/index.ts';
 export type {
   AddressMatcher,
@@ -235,6 +238,9 @@ export type {
   TailscaleMode,
   TailscaleVerification,
   TailscaleWhois,
+  ProcPeerCheckOptions,
+  SocketEnds,
+  TailscalePeerCheck,
 } from './net/index.ts';
 
 // Protocol: frames, connect, negotiation, device identity, scopes, error codes.

@@ -4,6 +4,7 @@ import { isAuthUnconfigured } from './auth-config.ts';
 import type { RequestInfo } from './client-address.ts';
 import { headerValue, isLocalDirect, resolveClientAddress } from './client-address.ts';
 import type { AuthRateLimiter } from './rate-limit.ts';
+import type { TailscalePeerCheck } from './tailscale-peer.ts';
 import type { TailscaleFailure, TailscaleWhois } from './tailscale.ts';
 import { verifyTailscaleRequest } from './tailscale.ts';
 
@@ -57,11 +58,14 @@ export interface AuthorizeConnectInput {
   auth: ResolvedGatewayAuth;
   /** `connect.params.auth`. */
   presented: { token?: string | undefined; password?: string | undefined } | undefined;
-  request: RequestInfo;
+  /** The request, with the socket's ports when known (the Tailscale peer check needs them). */
+  request: RequestInfo & { remotePort?: number | undefined; localAddress?: string | undefined; localPort?: number | undefined };
   /** `gateway.trustedProxies`. */
   trustedProxies?: readonly string[] | undefined;
   /** Used only when `auth.allowTailscale` (see {@link createCachedWhois}). */
   tailscaleWhois: TailscaleWhois;
+  /** Used only when `auth.allowTailscale`: is the loopback peer tailscaled? (see `createProcPeerCheck`). */
+  tailscalePeer?: TailscalePeerCheck | undefined;
   client?: ConnectClient | undefined;
   /** When given, refuses locked-out clients and counts mismatches (scope "shared-secret"). */
   rateLimiter?: AuthRateLimiter | undefined;
@@ -87,6 +91,7 @@ function secretHint(mode: GatewayAuthMode, client: ConnectClient | undefined): s
 const TAILSCALE_MESSAGES: Record<TailscaleFailure, string> = {
   tailscale_user_missing: 'unauthorized: tailscale identity missing (use Tailscale Serve auth or gateway token/password)',
   tailscale_proxy_missing: 'unauthorized: tailscale proxy headers missing (use Tailscale Serve or gateway token/password)',
+  tailscale_proxy_untrusted: 'unauthorized: the local proxy is not tailscaled (Tailscale identity headers from another local process are ignored; use gateway token/password)',
   tailscale_whois_failed: 'unauthorized: tailscale identity could not be verified (tailscale whois knows no user for this address; use gateway token/password)',
   tailscale_user_mismatch: 'unauthorized: tailscale identity mismatch (Tailscale-User-Login differs from tailscale whois; use gateway token/password)',
 };
@@ -152,7 +157,7 @@ export async function authorizeConnect(input: AuthorizeConnectInput): Promise<Au
   const localDirect = isLocalDirect(request, trustedProxies);
   let tailscale: TailscaleFailure | undefined;
   if (auth.allowTailscale && !localDirect) {
-    const verified = await verifyTailscaleRequest(request, input.tailscaleWhois);
+    const verified = await verifyTailscaleRequest(request, input.tailscaleWhois, input.tailscalePeer);
     if (verified.ok) return succeed('tailscale', verified.user.login);
     tailscale = verified.reason;
   }

@@ -51,6 +51,9 @@ export type {
   TailscaleWhois,
 } from './tailscale.ts';
 
+export { createProcPeerCheck, processUids, socketOwnerUid } from './tailscale-peer.ts';
+export type { ProcPeerCheckOptions, SocketEnds, TailscalePeerCheck } from './tailscale-peer.ts';
+
 export { DASHBOARD_CSP, allowedHostsFromOrigins, checkHost, checkOrigin, securityHeaders } from './http-guards.ts';
 export type { GuardResult, HostCheckOptions } from './http-guards.ts';
 

@@ -1,3 +1,4 @@
+import type { TailscalePeerCheck } from './tailscale-peer.ts';
 import { execFile } from 'node:child_process';
 import { networkInterfaces as osNetworkInterfaces } from 'node:os';
 import type { NetworkInterfaceInfo } from 'node:os';
@@ -154,7 +155,7 @@ export function createCachedWhois(exec: ExecFn, options: CachedWhoisOptions = {}
 }
 
 /** Why a request's Tailscale identity was not accepted. */
-export type TailscaleFailure = 'tailscale_user_missing' | 'tailscale_proxy_missing' | 'tailscale_whois_failed' | 'tailscale_user_mismatch';
+export type TailscaleFailure = 'tailscale_user_missing' | 'tailscale_proxy_missing' | 'tailscale_proxy_untrusted' | 'tailscale_whois_failed' | 'tailscale_user_mismatch';
 
 /** Outcome of {@link verifyTailscaleRequest}. */
 export type TailscaleVerification =
@@ -172,11 +173,13 @@ function nearestForwardedFor(headers: RequestHeaders): string | undefined {
  * local `tailscale serve` proxy) with `Tailscale-User-Login` and the X-Forwarded-For /
  * -Proto / -Host headers Serve adds, and `tailscale whois` of the forwarded IP must name
  * the same login (case-insensitive). Headers alone prove nothing: any local process, or a
- * client of some other proxy, can send them.
+ * client of some other proxy, can send them; with `peerCheck` (see `createProcPeerCheck`)
+ * the loopback peer must also be tailscaled itself.
  */
 export async function verifyTailscaleRequest(
-  request: { remoteAddress: string | undefined; headers: RequestHeaders },
+  request: { remoteAddress: string | undefined; headers: RequestHeaders; remotePort?: number | undefined; localAddress?: string | undefined; localPort?: number | undefined },
   whois: TailscaleWhois,
+  peerCheck?: TailscalePeerCheck,
 ): Promise<TailscaleVerification> {
   const login = headerValue(request.headers, 'tailscale-user-login')?.trim();
   if (!login) return { ok: false, reason: 'tailscale_user_missing' };
@@ -184,6 +187,8 @@ export async function verifyTailscaleRequest(
     isLoopbackAddress(request.remoteAddress) &&
     ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'].every((name) => headerValue(request.headers, name)?.trim());
   if (!proxied) return { ok: false, reason: 'tailscale_proxy_missing' };
+  const { remoteAddress, remotePort, localAddress, localPort } = request;
+  if (peerCheck && !(await peerCheck({ remoteAddress, remotePort, localAddress, localPort }).catch(() => false))) return { ok: false, reason: 'tailscale_proxy_untrusted' };
   const clientIp = nearestForwardedFor(request.headers);
   const identity = clientIp ? await whois(clientIp).catch(() => null) : null;
   if (!identity) return { ok: false, reason: 'tailscale_whois_failed' };

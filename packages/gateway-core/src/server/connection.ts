@@ -43,6 +43,10 @@ export interface ConnectionDeps {
 export interface ConnectionRequest {
   /** The immediate peer (`socket.remoteAddress`). */
   remoteAddress: string | undefined;
+  remotePort?: number | undefined;
+  /** This end of the socket. */
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
   /** The client, after trusted-proxy resolution of X-Forwarded-For. */
   clientAddress: string;
   headers: IncomingHttpHeaders;

@@ -13,11 +13,12 @@ import {
   checkHost,
   checkOrigin,
   createCachedWhois,
+  createProcPeerCheck,
   createExecFile,
   isLocalDirect,
   resolveClientAddress,
 } from '../net/index.ts';
-import type { RateLimitOptions, ResolvedGatewayAuth, TailscaleWhois } from '../net/index.ts';
+import type { RateLimitOptions, ResolvedGatewayAuth, TailscalePeerCheck, TailscaleWhois } from '../net/index.ts';
 import { CLOSE_CODES, GATEWAY_EVENTS, eventFrame, HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, TICK_INTERVAL_MS } from '../protocol/index.ts';
 import { GatewayConnection } from './connection.ts';
 import type { ConnectionDeps, ConnectionRequest } from './connection.ts';
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   tailscaleServe?: boolean;
   /** Confirms Tailscale identities (needed only with `auth.allowTailscale`). */
   tailscaleWhois?: TailscaleWhois;
+  /** Whether a loopback peer is tailscaled itself; default on Linux: the socket's owner uid from /proc (see `createProcPeerCheck`). */
+  tailscalePeer?: TailscalePeerCheck;
   rateLimit?: RateLimitOptions;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
@@ -142,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // The real `tailscale whois` is only consulted when Tailscale identities are accepted.
   const tailscaleWhois: TailscaleWhois =
     options.tailscaleWhois ?? (options.auth.allowTailscale ? createCachedWhois(createExecFile()) : async () => null);
+  const tailscalePeer: TailscalePeerCheck | undefined = options.tailscalePeer ?? (options.auth.allowTailscale ? createProcPeerCheck() : undefined);
   let addresses: GatewayAddress[] = [];
   let startedAt: number | undefined;
   let stopping = false;
@@ -192,9 +196,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = await authorizeConnect({
         auth: options.auth,
         presented: params.auth,
-        request: { remoteAddress: request.remoteAddress, headers: request.headers },
+        request: { remoteAddress: request.remoteAddress, remotePort: request.remotePort, localAddress: request.localAddress, localPort: request.localPort, headers: request.headers },
         trustedProxies: options.trustedProxies,
         tailscaleWhois,
+        tailscalePeer,
         client: params.client,
         rateLimiter,
       });
@@ -268,6 +273,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       const info = { remoteAddress: req.socket.remoteAddress, headers: req.headers };
       const request: ConnectionRequest = {
         remoteAddress: req.socket.remoteAddress,
+        remotePort: req.socket.remotePort,
+        localAddress: req.socket.localAddress,
+        localPort: req.socket.localPort,
         clientAddress: resolveClientAddress(req.socket.remoteAddress, req.headers, options.trustedProxies) ?? 'unknown',
         headers: req.headers,
         localDirect: isLocalDirect(info, options.trustedProxies),
