@@ -1,12 +1,16 @@
 // The channel part of `openclaw gateway`: the configured channel plugins (each library
 // imported only when its channel is configured, so an idle gateway without channels never
-// loads grammY, discord.js or Baileys) and the router that hands their messages to the agent.
+// loads grammY, discord.js or Baileys), the plugins `plugins` names, and the router that
+// hands their messages to the agent.
+import { dirname } from 'node:path';
 import type { AgentRuntime } from '@openclaw/agent';
 import { defaultAgentId } from '@openclaw/agent';
 import type { Env, OpenClawConfig } from '@openclaw/config';
-import type { ChannelConfigIssue, ChannelPlugin, ChannelRegistry, GatewayLogger, InboundMessage } from '@openclaw/gateway-core';
+import type { ChannelPlugin, ChannelRegistry, GatewayLogger, InboundMessage } from '@openclaw/gateway-core';
 import { createChannelRouter } from '@openclaw/gateway-core';
 import { PairingStore } from '@openclaw/state';
+import { loadChannelPlugins } from './gateway-plugins.ts';
+import type { PluginWarning } from './gateway-plugins.ts';
 
 type PluginFactory = (env: Env) => Promise<ChannelPlugin>;
 
@@ -16,21 +20,47 @@ const BUILTIN_CHANNELS: Readonly<Record<string, PluginFactory>> = {
   discord: async (env) => (await import('@openclaw/channel-discord')).createDiscordPlugin({ env }) as unknown as ChannelPlugin,
 };
 
+/** Channel ids the config schema validates as built-ins: no plugin may take them. */
+const RESERVED_CHANNEL_IDS: readonly string[] = ['telegram', 'discord', 'whatsapp'];
+
+/** Where the gateway's config and state live, for loading plugins; and where to log what was loaded. */
+export interface ChannelSources {
+  configPath: string;
+  stateDir: string;
+  logger?: GatewayLogger;
+}
+
 /**
- * Adds every built-in channel that has a section in `channels` to the registry (not started
- * yet). Returns the problems found in those sections; the accounts concerned are listed
- * as unconfigured and the other channels carry on.
+ * Adds every built-in channel that has a section in `channels`, then every plugin channel
+ * `plugins` names (see `loadChannelPlugins`; its section is `channels.<id>`), to the registry
+ * (not started yet). Returns the problems found: sections that did not validate (the accounts
+ * concerned are listed as unconfigured) and plugins that could not be loaded (left out). The
+ * other channels carry on either way.
  */
-export async function addConfiguredChannels(registry: ChannelRegistry, config: OpenClawConfig, env: Env): Promise<ChannelConfigIssue[]> {
-  const issues: ChannelConfigIssue[] = [];
+export async function addConfiguredChannels(registry: ChannelRegistry, config: OpenClawConfig, env: Env, sources: ChannelSources): Promise<PluginWarning[]> {
+  const warnings: PluginWarning[] = [];
   const sections = (config.channels ?? {}) as Record<string, unknown>;
   for (const [id, create] of Object.entries(BUILTIN_CHANNELS)) {
     const section = sections[id];
     if (section === undefined) continue;
     const result = registry.addFromConfig(await create(env), section);
-    issues.push(...result.issues);
+    warnings.push(...result.issues);
   }
-  return issues;
+  const loaded = await loadChannelPlugins(config.plugins, { configDir: dirname(sources.configPath), stateDir: sources.stateDir, reservedIds: RESERVED_CHANNEL_IDS });
+  warnings.push(...loaded.warnings);
+  for (const { plugin, file, where } of loaded.plugins) {
+    try {
+      // A plugin without a section still runs (or is listed with what its schema misses).
+      const result = registry.addFromConfig(plugin, sections[plugin.id] ?? {});
+      warnings.push(...result.issues);
+      sources.logger?.info('channel plugin loaded', { channel: plugin.id, file, accounts: result.accounts });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      warnings.push({ path: where, message: `${file}: plugin "${String(plugin.id)}" was not added: ${message}`, hint: 'fix the plugin, or remove it from the config' });
+    }
+  }
+  for (const warning of warnings) sources.logger?.warn('channel setup problem', { ...warning });
+  return warnings;
 }
 
 /** What the router needs from the gateway. */

@@ -224,7 +224,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   // inbound messages go through `route`, set once the agent exists (before any channel starts).
   let route: (message: InboundMessage) => Promise<void> = async () => undefined;
   const channels = new ChannelRegistry({ logger, redactor, stateDir, onInbound: (message) => route(message) });
-  for (const issue of await addConfiguredChannels(channels, config, loaded.env.values)) printWarning(`${issue.path}: ${issue.message}`);
+  for (const issue of await addConfiguredChannels(channels, config, loaded.env.values, { configPath, stateDir, logger })) printWarning(`${issue.path}: ${issue.message}`, issue.hint);
   const gateway = createGateway({
     version,
     auth,
