@@ -97,8 +97,11 @@ describe('openclaw gateway (foreground)', () => {
     expect(human.stdout).toContain(`Gateway: reachable at ws://127.0.0.1:${s.port}`);
     expect(human.stdout).toMatch(/lock\s+pid \d+, port \d+/);
 
+    // --deep also asks the model providers; this gateway has no key for its default model.
     const health = runCli(['health', '--deep', '--url', s.url], { home: s.home });
-    expect(health.code).toBe(0);
+    expect(health.code).toBe(1);
+    expect(health.stdout).toMatch(/^✗ provider anthropic: No API key found for provider "anthropic" \(anthropic\/claude-opus-4-5\)$/m);
+    expect(health.stdout).toContain('fix: openclaw models auth login --provider anthropic');
     expect(health.stdout).toMatch(/^✓ gateway: reachable/m);
     expect(health.stdout).toMatch(/^✓ health: ok/m);
     expect(health.stdout).toMatch(new RegExp(`^✓ lock: held by pid ${g.pid}`, 'm'));
