@@ -18,6 +18,7 @@ type PluginFactory = (env: Env) => Promise<ChannelPlugin>;
 const BUILTIN_CHANNELS: Readonly<Record<string, PluginFactory>> = {
   telegram: async (env) => (await import('@openclaw/channel-telegram')).createTelegramPlugin({ env }) as unknown as ChannelPlugin,
   discord: async (env) => (await import('@openclaw/channel-discord')).createDiscordPlugin({ env }) as unknown as ChannelPlugin,
+  whatsapp: async () => (await import('@openclaw/channel-whatsapp')).createWhatsAppPlugin() as unknown as ChannelPlugin,
 };
 
 /** Channel ids the config schema validates as built-ins: no plugin may take them. */
