@@ -21,6 +21,16 @@ export type { Gateway, GatewayAddress, GatewayOptions } from './server/gateway.t
 export { MethodRegistry } from './server/registry.ts';
 export type { MethodContext, MethodDefinition, MethodHandler } from './server/registry.ts';
 
+// Validators: what `params` and `configSchema` take (a zod 4 schema, any other Standard Schema, or a function).
+export type {
+  InferOutput,
+  StandardSchemaIssue,
+  StandardSchemaProps,
+  StandardSchemaResult,
+  StandardSchemaV1,
+  Validator,
+} from './validation/standard-schema.ts';
+
 // Methods the host application wires up with what only it knows.
 export {
   CORE_METHODS,

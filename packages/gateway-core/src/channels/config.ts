@@ -1,6 +1,7 @@
 import { formatConfigPath } from '@openclaw/config';
 import type { ChannelAccountConfig, ChannelPlugin } from './contract.ts';
 import { errorMessage } from './errors.ts';
+import { issuePath, runValidatorSync } from '../validation/standard-schema.ts';
 
 /** A problem in a channel's config section, with where it is (`channels.telegram.botToken`). */
 export interface ChannelConfigIssue {
@@ -44,15 +45,15 @@ export function accountsProblem(accounts: readonly ChannelAccountConfig<unknown>
 export function resolveChannelAccounts(plugin: ChannelPlugin, section: unknown): ResolvedChannelAccounts {
   let parsed: unknown = section;
   if (plugin.configSchema) {
-    const result = plugin.configSchema.safeParse(section);
-    if (!result.success) {
-      const issues = result.error.issues.map((issue) => ({
-        path: formatConfigPath(['channels', plugin.id, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]),
+    const result = runValidatorSync(plugin.configSchema, section);
+    if (!result.ok) {
+      const issues = result.issues.map((issue) => ({
+        path: formatConfigPath(['channels', plugin.id, ...issuePath(issue).map((p) => (typeof p === 'symbol' ? String(p) : p))]),
         message: issue.message,
       }));
       return { ok: false, issues };
     }
-    parsed = result.data;
+    parsed = result.value;
   }
   let accounts: ChannelAccountConfig[];
   try {

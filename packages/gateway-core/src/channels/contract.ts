@@ -7,10 +7,10 @@
  * {@link ChannelContext}, then {@link ChannelInstance.start}. A failed start is retried with
  * backoff on a fresh instance (unless it threw a `ChannelAuthError`); `stop()` ends it.
  */
-import type { z } from 'zod';
 import type { GatewayLogger } from '../log/index.ts';
 import type { ChannelAccess } from './access.ts';
 import type { MethodContext } from '../server/registry.ts';
+import type { Validator } from '../validation/standard-schema.ts';
 
 /** The kind of conversation a message belongs to, as the original's `ChatType`. */
 export type ChatType = 'direct' | 'group' | 'channel';
@@ -199,8 +199,8 @@ export interface ChannelMethodContext extends MethodContext {
 
 /** An extra gateway method of a plugin, registered as `<channel>.<name>` (operator.admin only). */
 export interface ChannelMethodDefinition<P = unknown, R = unknown> {
-  /** Validates params before the handler runs. */
-  params?: z.ZodType<P>;
+  /** Validates params before the handler runs: a Standard Schema (e.g. zod 4) or a function that returns them or throws. */
+  params?: Validator<P>;
   handler(params: P, context: ChannelMethodContext): R | Promise<R>;
 }
 
@@ -215,8 +215,11 @@ export interface ChannelPlugin<TSection = unknown, TAccount = TSection> {
   id: string;
   /** Human name for status output (default: the id). */
   label?: string;
-  /** Validates `channels.<id>`; an invalid section is reported, not started. */
-  configSchema?: z.ZodType<TSection>;
+  /**
+   * Validates `channels.<id>`; an invalid section is reported, not started. A synchronous
+   * Standard Schema (e.g. a zod 4 schema) or a function that returns the section or throws.
+   */
+  configSchema?: Validator<TSection>;
   /** Splits the section into accounts, applying channel-level defaults. Default: one account `default` with the whole section. */
   resolveAccounts?(section: TSection): ChannelAccountConfig<TAccount>[];
   /** Makes an instance for one account. Do not connect here: `start()` does. */

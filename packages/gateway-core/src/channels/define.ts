@@ -2,7 +2,7 @@ import type { ChannelMethodDefinition, ChannelPlugin } from './contract.ts';
 
 /**
  * Returns `plugin` unchanged; exists so a plugin's config types are inferred from its
- * `configSchema` and `resolveAccounts` instead of written out:
+ * `configSchema` (any Standard Schema, here zod's) and `resolveAccounts` instead of written out:
  *
  * ```ts
  * export default defineChannelPlugin({

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
 import type { Gateway } from '../server/gateway.ts';
 import type { MethodContext, MethodDefinition } from '../server/registry.ts';
@@ -14,6 +13,7 @@ import type {
   ChannelsStatus,
 } from './contract.ts';
 import { ChannelError } from './errors.ts';
+import * as v from '../validation/shape.ts';
 
 /**
  * What the channel methods need from the registry. A structural type rather than the
@@ -29,20 +29,18 @@ export interface ChannelMethodsHost {
 }
 
 /** Params of `channels.status`. */
-export const ChannelsStatusParamsSchema = z.object({
-  probe: z.boolean().optional(),
-  timeoutMs: z.number().int().min(1).max(120_000).optional(),
+export const ChannelsStatusParamsSchema = v.object({
+  probe: v.optional(v.boolean()),
+  timeoutMs: v.optional(v.int({ min: 1, max: 120_000 })),
 });
 
-const LoginStartParamsSchema = z.object({
-  channel: z.string().optional(),
-  accountId: z.string().optional(),
-  force: z.boolean().optional(),
-  timeoutMs: z.number().int().min(1).max(600_000).optional(),
-  verbose: z.boolean().optional(),
-});
-
-const LoginWaitParamsSchema = LoginStartParamsSchema.pick({ channel: true, accountId: true, timeoutMs: true });
+const loginWaitFields = {
+  channel: v.optional(v.string()),
+  accountId: v.optional(v.string()),
+  timeoutMs: v.optional(v.int({ min: 1, max: 600_000 })),
+};
+const LoginWaitParamsSchema = v.object(loginWaitFields);
+const LoginStartParamsSchema = v.object({ ...loginWaitFields, force: v.optional(v.boolean()), verbose: v.optional(v.boolean()) });
 
 const METHOD_NAME = /^[a-z0-9][A-Za-z0-9_.-]{0,63}$/;
 

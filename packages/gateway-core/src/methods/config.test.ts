@@ -62,8 +62,8 @@ async function refusal(run: () => unknown): Promise<{ code: string; message: str
 }
 
 describe('config.get', () => {
-  it('returns the file with comments and every secret value redacted, the real hash and the redacted config', () => {
-    const snapshot = readConfigSnapshot(deps);
+  it('returns the file with comments and every secret value redacted, the real hash and the redacted config', async () => {
+    const snapshot = await readConfigSnapshot(deps);
     expect(snapshot).toMatchObject({ path: deps.configPath, exists: true, valid: true, errors: [], hash: sha256(SECRET_CONFIG) });
     expect(snapshot.raw).toBe(
       SECRET_CONFIG.replace("'tok-SECRET-gateway-0123456789'", "'[redacted]'")
@@ -75,51 +75,51 @@ describe('config.get', () => {
     expectNoSecrets(snapshot);
   });
 
-  it('redacts every value of the env block, whatever its name', () => {
+  it('redacts every value of the env block, whatever its name', async () => {
     writeFileSync(deps.configPath, '{ env: { GITHUB_PAT: "ghp_ENV-SECRET-1", vars: { DATABASE_URL: "postgres://u:ENV-SECRET-2@db/x" } } }');
-    const snapshot = readConfigSnapshot(deps);
+    const snapshot = await readConfigSnapshot(deps);
     expect(snapshot.raw).toBe('{ env: { GITHUB_PAT: "[redacted]", vars: { DATABASE_URL: "[redacted]" } } }');
     expect(JSON.stringify(snapshot)).not.toContain('ENV-SECRET');
   });
 
-  it('redacts every duplicate of a secret key, not only the one JSON5 keeps', () => {
+  it('redacts every duplicate of a secret key, not only the one JSON5 keeps', async () => {
     writeFileSync(deps.configPath, '{ gateway: { auth: { token: "tok-SECRET-old-one", token: "tok-SECRET-gateway-0123456789" } } }');
-    const snapshot = readConfigSnapshot(deps);
+    const snapshot = await readConfigSnapshot(deps);
     expect(snapshot.raw).toBe('{ gateway: { auth: { token: "[redacted]", token: "[redacted]" } } }');
     expect(JSON.stringify(snapshot)).not.toContain('old-one');
   });
 
-  it('withholds the text of a file that is not JSON5, and its parse error does not quote the line', () => {
+  it('withholds the text of a file that is not JSON5, and its parse error does not quote the line', async () => {
     const broken = "{ gateway: { auth: { token: 'tok-SECRET-gateway-0123456789' oops } } }";
     writeFileSync(deps.configPath, broken);
-    const snapshot = readConfigSnapshot(deps);
+    const snapshot = await readConfigSnapshot(deps);
     expect(snapshot).toMatchObject({ exists: true, raw: null, valid: false, config: null, hash: sha256(broken) });
     expect(snapshot.errors[0]?.code).toBe('CONFIG_PARSE');
     expectNoSecrets(snapshot);
     // The hash still allows replacing the broken file.
-    setConfigText(deps, { raw: '{ gateway: { port: 19000 } }', baseHash: snapshot.hash });
+    await setConfigText(deps, { raw: '{ gateway: { port: 19000 } }', baseHash: snapshot.hash });
     expect(file()).toBe('{ gateway: { port: 19000 } }');
   });
 
-  it('keeps ${VAR} references visible: they name a secret without containing it', () => {
+  it('keeps ${VAR} references visible: they name a secret without containing it', async () => {
     writeFileSync(deps.configPath, '{ gateway: { auth: { token: "${GW_TOKEN}" } } }');
-    const snapshot = readConfigSnapshot({ ...deps, env: { GW_TOKEN: 'tok-SECRET-gateway-0123456789' } });
+    const snapshot = await readConfigSnapshot({ ...deps, env: { GW_TOKEN: 'tok-SECRET-gateway-0123456789' } });
     expect(snapshot.raw).toContain('"${GW_TOKEN}"');
     expect(snapshot.config).toMatchObject({ gateway: { auth: { token: '[redacted]' } } });
     expectNoSecrets(snapshot);
   });
 
-  it('reports a missing file as empty defaults', () => {
+  it('reports a missing file as empty defaults', async () => {
     rmSync(deps.configPath);
-    expect(readConfigSnapshot(deps)).toMatchObject({ exists: false, raw: null, hash: sha256(''), valid: true });
+    expect(await readConfigSnapshot(deps)).toMatchObject({ exists: false, raw: null, hash: sha256(''), valid: true });
   });
 });
 
 describe('config.set', () => {
-  it('round-trips get → edit → set: the edit and its comments land, the real secrets are kept', () => {
-    const { raw, hash } = readConfigSnapshot(deps);
+  it('round-trips get → edit → set: the edit and its comments land, the real secrets are kept', async () => {
+    const { raw, hash } = await readConfigSnapshot(deps);
     const edited = raw!.replace('port: 18789, // the default', 'port: 19000, // moved off the default');
-    const result = setConfigText(deps, { raw: edited, baseHash: hash });
+    const result = await setConfigText(deps, { raw: edited, baseHash: hash });
     const expected = SECRET_CONFIG.replace('port: 18789, // the default', 'port: 19000, // moved off the default');
     expect(file()).toBe(expected);
     expect(result).toEqual({ ok: true, path: deps.configPath, hash: sha256(expected), changed: true, restartRequired: true, warnings: [] });
@@ -129,7 +129,7 @@ describe('config.set', () => {
   });
 
   it('refuses a stale baseHash and leaves the file alone', async () => {
-    const { hash } = readConfigSnapshot(deps);
+    const { hash } = await readConfigSnapshot(deps);
     writeFileSync(deps.configPath, `${SECRET_CONFIG}\n`);
     const error = await refusal(() => setConfigText(deps, { raw: '{}', baseHash: hash }));
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', message: 'config changed since it was read (baseHash mismatch); reload and retry' });
@@ -161,8 +161,8 @@ describe('config.set', () => {
     expect(file()).toBe(SECRET_CONFIG);
   });
 
-  it('writes nothing when the text is unchanged', () => {
-    const result = setConfigText(deps, { raw: SECRET_CONFIG });
+  it('writes nothing when the text is unchanged', async () => {
+    const result = await setConfigText(deps, { raw: SECRET_CONFIG });
     expect(result).toMatchObject({ changed: false, restartRequired: false, hash: sha256(SECRET_CONFIG) });
     expect(existsSync(`${deps.configPath}.bak`)).toBe(false);
     expect(written).toEqual([]);
@@ -170,15 +170,15 @@ describe('config.set', () => {
 });
 
 describe('config.patch', () => {
-  it('edits in place: comments, quotes and untouched members stay byte for byte', () => {
-    const { hash } = readConfigSnapshot(deps);
-    const result = patchConfigText(deps, { raw: { gateway: { port: 19001 } }, baseHash: hash });
+  it('edits in place: comments, quotes and untouched members stay byte for byte', async () => {
+    const { hash } = await readConfigSnapshot(deps);
+    const result = await patchConfigText(deps, { raw: { gateway: { port: 19001 } }, baseHash: hash });
     expect(file()).toBe(SECRET_CONFIG.replace('port: 18789,', 'port: 19001,'));
     expect(result).toMatchObject({ ok: true, changed: true, restartRequired: true, hash: sha256(file()) });
   });
 
-  it('follows RFC 7396: null removes, objects merge or are created, arrays and scalars replace', () => {
-    patchConfigText(deps, {
+  it('follows RFC 7396: null removes, objects merge or are created, arrays and scalars replace', async () => {
+    await patchConfigText(deps, {
       raw: `{
         // JSON5 text works too
         channels: { telegram: null },
@@ -192,14 +192,14 @@ describe('config.patch', () => {
     expect(text).not.toContain('headers');
     expect(text).toContain('/* a local server */');
     expect(text).toContain("apiKey: 'sk-SECRET-provider-key'");
-    const snapshot = readConfigSnapshot(deps);
+    const snapshot = await readConfigSnapshot(deps);
     expect(snapshot.valid).toBe(true);
     expect(snapshot.config).toMatchObject({ session: { mainKey: 'home', reset: { mode: 'idle' } }, agents: { list: [{ id: 'main' }] } });
     expect((snapshot.config as { session: { reset: object } }).session.reset).not.toHaveProperty('idleMinutes');
   });
 
-  it('keeps a secret sent back as "[redacted]" and reports no restart for changes outside gateway.*', () => {
-    const result = patchConfigText(deps, { raw: { gateway: { auth: { token: '[redacted]' } }, session: { mainKey: 'home' } } });
+  it('keeps a secret sent back as "[redacted]" and reports no restart for changes outside gateway.*', async () => {
+    const result = await patchConfigText(deps, { raw: { gateway: { auth: { token: '[redacted]' } }, session: { mainKey: 'home' } } });
     expect(file()).toContain("token: 'tok-SECRET-gateway-0123456789'");
     expect(result).toMatchObject({ changed: true, restartRequired: false });
   });
@@ -213,14 +213,14 @@ describe('config.patch', () => {
     expect(written).toEqual([]);
   });
 
-  it('writes nothing for a patch that changes nothing', () => {
-    expect(patchConfigText(deps, { raw: { gateway: { port: 18789 } } })).toMatchObject({ changed: false, hash: sha256(SECRET_CONFIG) });
+  it('writes nothing for a patch that changes nothing', async () => {
+    expect(await patchConfigText(deps, { raw: { gateway: { port: 18789 } } })).toMatchObject({ changed: false, hash: sha256(SECRET_CONFIG) });
     expect(existsSync(`${deps.configPath}.bak`)).toBe(false);
   });
 
-  it('creates the file when there is none', () => {
+  it('creates the file when there is none', async () => {
     rmSync(deps.configPath);
-    const result = patchConfigText(deps, { raw: { gateway: { port: 19002 } } });
+    const result = await patchConfigText(deps, { raw: { gateway: { port: 19002 } } });
     expect(JSON.parse(file())).toEqual({ gateway: { port: 19002 } });
     expect(result.hash).toBe(sha256(file()));
   });

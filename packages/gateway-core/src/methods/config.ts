@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { ConfigError, configJsonSchema, formatConfigPath, loadConfig, parseJson5, readOptionalText, withConfigLock, writeConfigText } from '@openclaw/config';
+import { ConfigError, formatConfigPath, parseJson5, withConfigLock, writeConfigText } from '@openclaw/config';
 import type { ConfigIssue, Env, LoadedConfig } from '@openclaw/config';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
 import type { Gateway } from '../server/gateway.ts';
+import * as v from '../validation/shape.ts';
+import type { Infer } from '../validation/shape.ts';
 import { registerAll } from './register-all.ts';
 import { applyMergePatch, deepEqual, isPlainObject, own, redactRawText, redactValue, restoreRedacted, scrubSecrets, secretValues } from './config-text.ts';
 
@@ -58,17 +59,22 @@ export interface ConfigWritten {
   warnings: ConfigIssue[];
 }
 
-const setParams = z.object({ raw: z.string(), baseHash: z.string().optional() });
-const patchParams = z.object({ raw: z.union([z.string(), z.record(z.string(), z.unknown())]), baseHash: z.string().optional() });
+const setParams = v.object({ raw: v.string(), baseHash: v.optional(v.string()) });
+const patchParams = v.object({ raw: v.union(v.string(), v.record(v.unknown())), baseHash: v.optional(v.string()) });
 /** Params of `config.set`. */
-export type ConfigSetParams = z.infer<typeof setParams>;
+export type ConfigSetParams = Infer<typeof setParams>;
 /** Params of `config.patch`: a merge-patch object, or its JSON5 text. */
-export type ConfigPatchParams = z.infer<typeof patchParams>;
+export type ConfigPatchParams = Infer<typeof patchParams>;
+
+/** The part of the config layer that brings zod and the config schema. */
+type ConfigLoader = Pick<typeof import('@openclaw/config'), 'loadConfig' | 'readOptionalText' | 'configJsonSchema'>;
+/** Imported on the first config.* call, not with the gateway: an idle gateway does without zod. */
+const configLoader = (): Promise<ConfigLoader> => import('@openclaw/config');
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const invalid = (message: string, details?: unknown): GatewayProtocolError => new GatewayProtocolError(ERROR_CODES.INVALID_REQUEST, message, details === undefined ? {} : { details });
 
-function load(source: ConfigSource, text?: string): LoadedConfig {
+function load({ loadConfig }: ConfigLoader, source: ConfigSource, text?: string): LoadedConfig {
   // The file is what is shown and checked: an OPENCLAW_GATEWAY_* override would mask it.
   return loadConfig({ configPath: source.configPath, env: source.env, cwd: source.cwd, home: source.home, envOverrides: false, ...(text === undefined ? {} : { text }) });
 }
@@ -90,9 +96,10 @@ function cleanIssues(issues: readonly ConfigIssue[], secrets: readonly (string |
 }
 
 /** Reads and validates the config file for `config.get`. */
-export function readConfigSnapshot(source: ConfigSource): ConfigSnapshot {
-  const text = readOptionalText(source.configPath);
-  const loaded = load(source, text);
+export async function readConfigSnapshot(source: ConfigSource): Promise<ConfigSnapshot> {
+  const loader = await configLoader();
+  const text = loader.readOptionalText(source.configPath);
+  const loaded = load(loader, source, text);
   const secrets = [...secretValues(tryParse(text)), ...secretValues(loaded.input), ...secretValues(loaded.config)];
   const raw = text === undefined ? null : redactRawText(text);
   const warnings = cleanIssues(loaded.warnings, secrets);
@@ -117,8 +124,8 @@ interface CurrentFile {
 }
 
 /** The file now, after the optimistic-concurrency check. */
-function current(source: ConfigSource, baseHash: string | undefined): CurrentFile {
-  const text = readOptionalText(source.configPath);
+function current(loader: ConfigLoader, source: ConfigSource, baseHash: string | undefined): CurrentFile {
+  const text = loader.readOptionalText(source.configPath);
   if (baseHash !== undefined && baseHash !== sha256(text ?? '')) {
     throw invalid('config changed since it was read (baseHash mismatch); reload and retry');
   }
@@ -132,8 +139,8 @@ function refuseMissing(method: string, missing: readonly (string | number)[][]):
 }
 
 /** Validates `next` and writes it (nothing is written when it is invalid or unchanged). */
-function commit(deps: ConfigMethodsDeps, method: string, before: CurrentFile, next: string): ConfigWritten {
-  const loaded = load(deps, next);
+function commit(loader: ConfigLoader, deps: ConfigMethodsDeps, method: string, before: CurrentFile, next: string): ConfigWritten {
+  const loaded = load(loader, deps, next);
   const secrets = [...secretValues(before.parsed), ...secretValues(loaded.input)];
   if (loaded.errors.length > 0) {
     const errors = cleanIssues(loaded.errors, secrets);
@@ -164,14 +171,15 @@ function commit(deps: ConfigMethodsDeps, method: string, before: CurrentFile, ne
  * `config.get` shows secrets) keeps the current value, so a get→edit→set round trip keeps
  * the real secrets and the submitted text's comments and format.
  */
-export function setConfigText(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWritten {
+export async function setConfigText(deps: ConfigMethodsDeps, params: ConfigSetParams): Promise<ConfigWritten> {
+  const loader = await configLoader();
   // Synchronous from the hash check to the write, so no other request of this process
   // interleaves; the file lock keeps other processes (CLI config set, doctor) out too.
-  return withConfigLock(deps.configPath, () => setLocked(deps, params));
+  return withConfigLock(deps.configPath, () => setLocked(loader, deps, params));
 }
 
-function setLocked(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWritten {
-  const before = current(deps, params.baseHash);
+function setLocked(loader: ConfigLoader, deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWritten {
+  const before = current(loader, deps, params.baseHash);
   try {
     parseJson5(params.raw, deps.configPath);
   } catch (error) {
@@ -180,7 +188,7 @@ function setLocked(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWrit
   }
   const restored = restoreRedacted(params.raw, before.parsed);
   refuseMissing('config.set', restored.missing);
-  return commit(deps, 'config.set', before, restored.text);
+  return commit(loader, deps, 'config.set', before, restored.text);
 }
 
 /**
@@ -188,12 +196,13 @@ function setLocked(deps: ConfigMethodsDeps, params: ConfigSetParams): ConfigWrit
  * so its comments and formatting survive. `"[redacted]"` at a secret location keeps the
  * current value.
  */
-export function patchConfigText(deps: ConfigMethodsDeps, params: ConfigPatchParams): ConfigWritten {
-  return withConfigLock(deps.configPath, () => patchLocked(deps, params));
+export async function patchConfigText(deps: ConfigMethodsDeps, params: ConfigPatchParams): Promise<ConfigWritten> {
+  const loader = await configLoader();
+  return withConfigLock(deps.configPath, () => patchLocked(loader, deps, params));
 }
 
-function patchLocked(deps: ConfigMethodsDeps, params: ConfigPatchParams): ConfigWritten {
-  const before = current(deps, params.baseHash);
+function patchLocked(loader: ConfigLoader, deps: ConfigMethodsDeps, params: ConfigPatchParams): ConfigWritten {
+  const before = current(loader, deps, params.baseHash);
   let patch: unknown = params.raw;
   if (typeof patch === 'string') {
     try {
@@ -214,7 +223,7 @@ function patchLocked(deps: ConfigMethodsDeps, params: ConfigPatchParams): Config
     if (error instanceof ConfigError && (error.code === 'CONFIG_EDIT' || error.code === 'CONFIG_PATH')) throw invalid(`config.patch: ${error.message}`);
     throw error;
   }
-  return commit(deps, 'config.patch', before, next);
+  return commit(loader, deps, 'config.patch', before, next);
 }
 
 /** Registers `config.get`, `config.set`, `config.patch` and `config.schema`; returns their removal. */
@@ -223,6 +232,6 @@ export function registerConfigMethods(gateway: Pick<Gateway, 'registerMethod'>, 
     (g) => g.registerMethod('config.get', () => readConfigSnapshot(deps)),
     (g) => g.registerMethod('config.set', { params: setParams, handler: (params) => setConfigText(deps, params) }),
     (g) => g.registerMethod('config.patch', { params: patchParams, handler: (params) => patchConfigText(deps, params) }),
-    (g) => g.registerMethod('config.schema', () => ({ schema: configJsonSchema(), uiHints: {}, version: deps.version })),
+    (g) => g.registerMethod('config.schema', async () => ({ schema: (await configLoader()).configJsonSchema(), uiHints: {}, version: deps.version })),
   ]);
 }

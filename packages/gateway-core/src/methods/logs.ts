@@ -1,7 +1,8 @@
-import { z } from 'zod';
 import { TAIL_LIMITS, tailLog } from '../log/tail.ts';
 import type { TailResult } from '../log/tail.ts';
 import type { Gateway } from '../server/gateway.ts';
+import * as v from '../validation/shape.ts';
+import type { Infer } from '../validation/shape.ts';
 
 /** Which log `logs.tail` reads: a fixed file (`logging.file`) or the daily files of a directory. */
 export interface LogMethodsDeps {
@@ -13,15 +14,15 @@ export interface LogMethodsDeps {
   clock?: () => number;
 }
 
-const tailParams = z.object({
-  cursor: z.number().int().min(0).optional(),
-  limit: z.number().int().min(1).max(TAIL_LIMITS.maxLimit).optional(),
-  maxBytes: z.number().int().min(1).max(TAIL_LIMITS.maxMaxBytes).optional(),
+const tailParams = v.object({
+  cursor: v.optional(v.int({ min: 0 })),
+  limit: v.optional(v.int({ min: 1, max: TAIL_LIMITS.maxLimit })),
+  maxBytes: v.optional(v.int({ min: 1, max: TAIL_LIMITS.maxMaxBytes })),
   /** Our addition: the `file` of the previous answer, so a rotation is seen even when the new file is already past the cursor. */
-  file: z.string().optional(),
+  file: v.optional(v.string()),
 });
 /** Params of `logs.tail`. */
-export type LogsTailParams = z.infer<typeof tailParams>;
+export type LogsTailParams = Infer<typeof tailParams>;
 
 /** `logs.tail`: the end of the gateway log, or what was appended since `cursor`. */
 export function tailLogs(deps: LogMethodsDeps, params: LogsTailParams): Promise<TailResult> {

@@ -1,4 +1,3 @@
-import { loadConfig } from '@openclaw/config';
 import { DEFAULT_AGENT_ID, DEFAULT_MAIN_KEY, normalizeAgentId } from '@openclaw/state';
 import type { Gateway } from '../server/gateway.ts';
 import type { ConfigSource } from './config.ts';
@@ -43,7 +42,9 @@ const entries = (value: unknown): [string, unknown][] => (isPlainObject(value) ?
  * The config the lists are made from: the validated one (with defaults), or, while the file
  * is invalid, the file as written, so the lists stay as useful as they can.
  */
-function readConfig(source: ConfigSource): unknown {
+async function readConfig(source: ConfigSource): Promise<unknown> {
+  // Imported on the first call: the config schema (zod) stays out of an idle gateway.
+  const { loadConfig } = await import('@openclaw/config');
   const loaded = loadConfig({ configPath: source.configPath, env: source.env, cwd: source.cwd, home: source.home });
   return loaded.config ?? loaded.input;
 }
@@ -121,7 +122,7 @@ export function listAgents(config: unknown): AgentsList {
 /** Registers `models.list` and `agents.list` (both read the config file on each call); returns their removal. */
 export function registerModelMethods(gateway: Pick<Gateway, 'registerMethod'>, source: ConfigSource): () => void {
   return registerAll(gateway, [
-    (g) => g.registerMethod('models.list', () => listModels(readConfig(source))),
-    (g) => g.registerMethod('agents.list', () => listAgents(readConfig(source))),
+    (g) => g.registerMethod('models.list', async () => listModels(await readConfig(source))),
+    (g) => g.registerMethod('agents.list', async () => listAgents(await readConfig(source))),
   ]);
 }

@@ -1,9 +1,10 @@
-import { z } from 'zod';
 import { StateError, parseSessionKey } from '@openclaw/state';
 import type { SessionListItem, SessionStore, TranscriptEntry } from '@openclaw/state';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
 import type { Gateway } from '../server/gateway.ts';
 import { registerAll } from './register-all.ts';
+import * as v from '../validation/shape.ts';
+import type { Infer } from '../validation/shape.ts';
 
 /** What the `sessions.*` methods need. */
 export interface SessionMethodsDeps {
@@ -37,23 +38,23 @@ export interface SessionPreview {
   error?: string;
 }
 
-const key = z.string().trim().min(1, 'key must not be empty');
-const listParams = z.object({
-  limit: z.number().int().min(1).optional(),
-  activeMinutes: z.number().positive().optional(),
-  agentId: z.string().trim().min(1).optional(),
-  search: z.string().optional(),
+const key = v.string({ trim: true, min: 1, tooShort: 'key must not be empty' });
+const listParams = v.object({
+  limit: v.optional(v.int({ min: 1 })),
+  activeMinutes: v.optional(v.number({ positive: true })),
+  agentId: v.optional(v.string({ trim: true, min: 1 })),
+  search: v.optional(v.string()),
 });
-const previewParams = z.object({
-  keys: z.array(key).min(1).max(100),
-  limit: z.number().int().min(1).max(100).default(5),
-  maxChars: z.number().int().min(20).max(20_000).default(200),
+const previewParams = v.object({
+  keys: v.array(key, { min: 1, max: 100 }),
+  limit: v.withDefault(v.int({ min: 1, max: 100 }), 5),
+  maxChars: v.withDefault(v.int({ min: 20, max: 20_000 }), 200),
 });
-const keyParams = z.object({ key });
+const keyParams = v.object({ key });
 /** Params of `sessions.list`. */
-export type SessionsListParams = z.infer<typeof listParams>;
+export type SessionsListParams = Infer<typeof listParams>;
 /** Params of `sessions.preview`. */
-export type SessionsPreviewParams = z.infer<typeof previewParams>;
+export type SessionsPreviewParams = Infer<typeof previewParams>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as v from '../validation/shape.ts';
+import type { Infer } from '../validation/shape.ts';
 import { formatIssues } from './format.ts';
 
 /**
@@ -32,7 +33,8 @@ export type KnownClientMode = (typeof KNOWN_CLIENT_MODES)[number];
 /** Client capability meaning "send me `agent` tool events". */
 export const CAP_TOOL_EVENTS = 'tool-events';
 
-const NonEmptyString = z.string().min(1);
+const nonEmptyString = v.string({ min: 1 });
+const optionalString = v.optional(v.string());
 
 /**
  * Who is connecting. `id` and `mode` take any non-empty string: the original's enums would
@@ -40,39 +42,39 @@ const NonEmptyString = z.string().min(1);
  * self-reported id anyway. `version` and `platform` are required by the original but
  * optional here, because openclaw-node 0.14.0 sends no `platform`.
  */
-export const ClientInfoSchema = z.object({
-  id: NonEmptyString,
-  displayName: z.string().optional(),
-  version: z.string().optional(),
-  platform: z.string().optional(),
-  deviceFamily: z.string().optional(),
-  modelIdentifier: z.string().optional(),
-  mode: NonEmptyString,
-  instanceId: z.string().optional(),
+export const ClientInfoSchema = v.object({
+  id: nonEmptyString,
+  displayName: optionalString,
+  version: optionalString,
+  platform: optionalString,
+  deviceFamily: optionalString,
+  modelIdentifier: optionalString,
+  mode: nonEmptyString,
+  instanceId: optionalString,
 });
 /** Who is connecting. */
-export type ClientInfo = z.infer<typeof ClientInfoSchema>;
+export type ClientInfo = Infer<typeof ClientInfoSchema>;
 
 /** The Ed25519 device identity block; verified by `verifyDeviceIdentity`. */
-export const DeviceIdentityBlockSchema = z.object({
+export const DeviceIdentityBlockSchema = v.object({
   /** sha256 hex of the raw 32-byte public key. */
-  id: NonEmptyString,
+  id: nonEmptyString,
   /** base64url of the raw 32-byte public key (PEM is tolerated, as the original does). */
-  publicKey: NonEmptyString,
+  publicKey: nonEmptyString,
   /** base64url Ed25519 signature over the device-auth payload. */
-  signature: NonEmptyString,
+  signature: nonEmptyString,
   /** Milliseconds since the epoch at signing time. */
-  signedAt: z.int().nonnegative(),
+  signedAt: v.int({ min: 0 }),
   /** The `connect.challenge` nonce; absent in legacy v1 signatures. */
-  nonce: z.string().optional(),
+  nonce: optionalString,
 });
 /** The Ed25519 device identity block. */
-export type DeviceIdentityBlock = z.infer<typeof DeviceIdentityBlockSchema>;
+export type DeviceIdentityBlock = Infer<typeof DeviceIdentityBlockSchema>;
 
 /** Shared-secret or device-token credentials. */
-export const ConnectAuthSchema = z.object({ token: z.string().optional(), password: z.string().optional() });
+export const ConnectAuthSchema = v.object({ token: optionalString, password: optionalString });
 /** Shared-secret or device-token credentials. */
-export type ConnectAuth = z.infer<typeof ConnectAuthSchema>;
+export type ConnectAuth = Infer<typeof ConnectAuthSchema>;
 
 /**
  * Params of the `connect` request. Accepts every field the published clients send
@@ -81,23 +83,23 @@ export type ConnectAuth = z.infer<typeof ConnectAuthSchema>;
  * clients are not cut off. `role` is any string here and checked by `resolveRole`, so that a
  * bad role gets the original's "invalid role" answer rather than a schema error.
  */
-export const ConnectParamsSchema = z.object({
-  minProtocol: z.int().min(1),
-  maxProtocol: z.int().min(1),
+export const ConnectParamsSchema = v.object({
+  minProtocol: v.int({ min: 1 }),
+  maxProtocol: v.int({ min: 1 }),
   client: ClientInfoSchema,
-  caps: z.array(z.string()).optional(),
-  commands: z.array(z.string()).optional(),
-  permissions: z.record(z.string(), z.boolean()).optional(),
-  pathEnv: z.string().optional(),
-  role: z.string().optional(),
-  scopes: z.array(z.string()).optional(),
-  device: DeviceIdentityBlockSchema.optional(),
-  auth: ConnectAuthSchema.optional(),
-  locale: z.string().optional(),
-  userAgent: z.string().optional(),
+  caps: v.optional(v.array(v.string())),
+  commands: v.optional(v.array(v.string())),
+  permissions: v.optional(v.record(v.boolean())),
+  pathEnv: optionalString,
+  role: optionalString,
+  scopes: v.optional(v.array(v.string())),
+  device: v.optional(DeviceIdentityBlockSchema),
+  auth: v.optional(ConnectAuthSchema),
+  locale: optionalString,
+  userAgent: optionalString,
 });
 /** Params of the `connect` request. */
-export type ConnectParams = z.infer<typeof ConnectParamsSchema>;
+export type ConnectParams = Infer<typeof ConnectParamsSchema>;
 
 /** Result of {@link parseConnectParams}. `message` is ready to send as the error text. */
 export type ConnectParamsParseResult = { ok: true; params: ConnectParams } | { ok: false; message: string };
@@ -108,9 +110,9 @@ export type ConnectParamsParseResult = { ok: true; params: ConnectParams } | { o
  * prefix followed by every problem (up to five), each with its location.
  */
 export function parseConnectParams(params: unknown): ConnectParamsParseResult {
-  const parsed = ConnectParamsSchema.safeParse(params, { reportInput: true });
-  if (parsed.success) return { ok: true, params: parsed.data };
-  return { ok: false, message: `invalid connect params: ${formatIssues(parsed.error.issues)}` };
+  const parsed = v.parse(ConnectParamsSchema, params);
+  if (parsed.ok) return { ok: true, params: parsed.value };
+  return { ok: false, message: `invalid connect params: ${formatIssues(parsed.issues)}` };
 }
 
 /** True when `id` is one of the original's client ids. */

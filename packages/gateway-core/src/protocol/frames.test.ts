@@ -107,7 +107,9 @@ describe('frame builders', () => {
       eventFrame('presence', { presence: [] }, 5, { presence: 2, health: 1 }),
       eventFrame('connect.challenge', { nonce: 'n', ts: 1 }),
     ];
-    for (const frame of frames) expect(GatewayFrameSchema.parse(frame)).toEqual(frame);
+    for (const frame of frames) expect(GatewayFrameSchema['~standard'].validate(frame)).toEqual({ value: frame });
+    expect(GatewayFrameSchema['~standard'].validate({ type: 'res', id: '1' })).toEqual({ issues: [expect.objectContaining({ path: ['ok'], message: 'required (a boolean)' })] });
+    expect(GatewayFrameSchema['~standard'].validate({ type: 'ping' })).toEqual({ issues: [expect.objectContaining({ path: ['type'] })] });
     expect(okResponse('2')).toEqual({ type: 'res', id: '2', ok: true });
     expect(eventFrame('connect.challenge', { nonce: 'n', ts: 1 })).toEqual({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n', ts: 1 } });
     expect(JSON.parse(JSON.stringify(eventFrame('tick', { ts: 1 }, 3)))).toEqual({ type: 'event', event: 'tick', payload: { ts: 1 }, seq: 3 });

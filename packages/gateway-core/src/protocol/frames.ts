@@ -1,5 +1,7 @@
-import { z } from 'zod';
-import { describeValue, formatIssues } from './format.ts';
+import * as v from '../validation/shape.ts';
+import type { Infer, ShapeIssue } from '../validation/shape.ts';
+import type { StandardSchemaV1 } from '../validation/standard-schema.ts';
+import { formatIssues } from './format.ts';
 
 /*
  * Frame envelopes of the gateway protocol (`src/gateway/protocol/schema/frames.ts` in the
@@ -10,63 +12,78 @@ import { describeValue, formatIssues } from './format.ts';
  * still fully type-checked.
  */
 
-const NonEmptyString = z.string().min(1);
+const nonEmptyString = v.string({ min: 1 });
 
 /** A client → server call. `id` is echoed in the response; `params` is method-specific. */
-export const RequestFrameSchema = z.object({
-  type: z.literal('req'),
-  id: NonEmptyString,
-  method: NonEmptyString,
-  params: z.unknown().optional(),
+export const RequestFrameSchema = v.object({
+  type: v.literal('req'),
+  id: nonEmptyString,
+  method: nonEmptyString,
+  params: v.optional(v.unknown()),
 });
 /** A client → server call. */
-export type RequestFrame = z.infer<typeof RequestFrameSchema>;
+export type RequestFrame = Infer<typeof RequestFrameSchema>;
 
 /** The error object of a failed response. `code` is one of `ERROR_CODES` on our side. */
-export const ErrorShapeSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-  retryable: z.boolean().optional(),
-  retryAfterMs: z.int().nonnegative().optional(),
+export const ErrorShapeSchema = v.object({
+  code: v.string(),
+  message: v.string(),
+  details: v.optional(v.unknown()),
+  retryable: v.optional(v.boolean()),
+  retryAfterMs: v.optional(v.int({ min: 0 })),
 });
 /** The error object of a failed response. */
-export type ErrorShape = z.infer<typeof ErrorShapeSchema>;
+export type ErrorShape = Infer<typeof ErrorShapeSchema>;
 
 /** A server → client answer to a request with the same `id`. */
-export const ResponseFrameSchema = z.object({
-  type: z.literal('res'),
-  id: NonEmptyString,
-  ok: z.boolean(),
-  payload: z.unknown().optional(),
-  error: ErrorShapeSchema.optional(),
+export const ResponseFrameSchema = v.object({
+  type: v.literal('res'),
+  id: nonEmptyString,
+  ok: v.boolean(),
+  payload: v.optional(v.unknown()),
+  error: v.optional(ErrorShapeSchema),
 });
 /** A server → client answer. */
-export type ResponseFrame = z.infer<typeof ResponseFrameSchema>;
+export type ResponseFrame = Infer<typeof ResponseFrameSchema>;
 
 /** Versions of the presence and health snapshots, so clients can drop stale updates. */
-export const StateVersionSchema = z.object({ presence: z.int().nonnegative(), health: z.int().nonnegative() });
+export const StateVersionSchema = v.object({ presence: v.int({ min: 0 }), health: v.int({ min: 0 }) });
 /** Versions of the presence and health snapshots. */
-export type StateVersion = z.infer<typeof StateVersionSchema>;
+export type StateVersion = Infer<typeof StateVersionSchema>;
 
 /**
  * A server → client push. Broadcast events carry a global, increasing `seq` (clients detect
  * gaps with it); events targeted at one connection carry none.
  */
-export const EventFrameSchema = z.object({
-  type: z.literal('event'),
-  event: NonEmptyString,
-  payload: z.unknown().optional(),
-  seq: z.int().nonnegative().optional(),
-  stateVersion: StateVersionSchema.optional(),
+export const EventFrameSchema = v.object({
+  type: v.literal('event'),
+  event: nonEmptyString,
+  payload: v.optional(v.unknown()),
+  seq: v.optional(v.int({ min: 0 })),
+  stateVersion: v.optional(StateVersionSchema),
 });
 /** A server → client push. */
-export type EventFrame = z.infer<typeof EventFrameSchema>;
+export type EventFrame = Infer<typeof EventFrameSchema>;
 
-/** Any frame, discriminated by `type` (for clients and tests reading server output). */
-export const GatewayFrameSchema = z.discriminatedUnion('type', [RequestFrameSchema, ResponseFrameSchema, EventFrameSchema]);
 /** Any frame. */
-export type GatewayFrame = z.infer<typeof GatewayFrameSchema>;
+export type GatewayFrame = RequestFrame | ResponseFrame | EventFrame;
+
+const FRAMES_BY_TYPE: Readonly<Record<string, StandardSchemaV1<unknown, GatewayFrame>>> = { req: RequestFrameSchema, res: ResponseFrameSchema, event: EventFrameSchema };
+
+/** Any frame, by its `type` (for clients and tests reading server output). A Standard Schema. */
+export const GatewayFrameSchema: StandardSchemaV1<unknown, GatewayFrame> = {
+  '~standard': {
+    version: 1,
+    vendor: 'openclaw',
+    validate: (value) => {
+      const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+      const schema = typeof type === 'string' && Object.hasOwn(FRAMES_BY_TYPE, type) ? FRAMES_BY_TYPE[type] : undefined;
+      if (schema) return schema['~standard'].validate(value);
+      const issue: ShapeIssue = { code: 'invalid_value', path: ['type'], message: `expected "req", "res" or "event", got ${v.describeValue(type)}` };
+      return { issues: [issue] };
+    },
+  },
+};
 
 /** Why a client message was not a usable request. */
 export type ClientFrameFailureReason = 'not-json' | 'not-a-frame' | 'invalid-request';
@@ -99,20 +116,18 @@ export function parseClientFrame(text: string): ClientFrameParseResult {
     return { ok: false, reason: 'not-json', message: 'frame is not valid JSON' };
   }
   if (!isRecord(value)) {
-    return { ok: false, reason: 'not-a-frame', message: `expected a JSON object, got ${describeValue(value)}` };
+    return { ok: false, reason: 'not-a-frame', message: `expected a JSON object, got ${v.describeValue(value)}` };
   }
   const id = typeof value.id === 'string' ? value.id : undefined;
   const withId = id === undefined ? {} : { id };
   if (value.type !== 'req') {
     const message =
-      value.type === undefined ? 'frame has no type (clients send type "req")' : `unexpected frame type: ${describeValue(value.type)} (clients send "req")`;
+      value.type === undefined ? 'frame has no type (clients send type "req")' : `unexpected frame type: ${v.describeValue(value.type)} (clients send "req")`;
     return { ok: false, reason: 'not-a-frame', ...withId, message };
   }
-  const parsed = RequestFrameSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    return { ok: false, reason: 'invalid-request', ...withId, message: formatIssues(parsed.error.issues) };
-  }
-  return { ok: true, frame: parsed.data };
+  const parsed = v.parse(RequestFrameSchema, value);
+  if (!parsed.ok) return { ok: false, reason: 'invalid-request', ...withId, message: formatIssues(parsed.issues) };
+  return { ok: true, frame: parsed.value };
 }
 
 /** A successful response frame. `payload` is left out when undefined, as JSON would anyway. */

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
 import { ERROR_CODES, GatewayProtocolError } from '../protocol/index.ts';
+import { issuePath, runValidator } from '../validation/standard-schema.ts';
+import type { Validator } from '../validation/standard-schema.ts';
 
 /** What a method handler knows about the request it answers. */
 export interface MethodContext {
@@ -19,10 +20,15 @@ export interface MethodContext {
 /** Answers one method; what it returns becomes the response payload, what it throws the error. */
 export type MethodHandler<P = unknown, R = unknown> = (params: P, context: MethodContext) => R | Promise<R>;
 
-/** A method with an optional params schema (validated before the handler runs). */
+/** A method with an optional params validator (run before the handler). */
 export interface MethodDefinition<P = unknown, R = unknown> {
   handler: MethodHandler<P, R>;
-  params?: z.ZodType<P>;
+  /**
+   * Checks the params (`{}` when the request has none) and gives the handler what it returns:
+   * a Standard Schema such as a zod 4 schema, or a function that returns the params or
+   * throws. A failure answers INVALID_REQUEST "invalid params for <method> at <path>: <message>".
+   */
+  params?: Validator<P>;
 }
 
 /** The methods a gateway answers. Channel plugins and embedders add their own. */
@@ -54,13 +60,14 @@ export class MethodRegistry {
     if (!method) throw new GatewayProtocolError(ERROR_CODES.INVALID_REQUEST, `unknown method: ${name}`);
     let input = params;
     if (method.params) {
-      const parsed = method.params.safeParse(params ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
+      const outcome = await runValidator(method.params, params ?? {});
+      if (!outcome.ok) {
+        const issue = outcome.issues[0];
+        const path = issue ? issuePath(issue) : [];
+        const where = path.length ? ` at ${path.map(String).join('.')}` : '';
         throw new GatewayProtocolError(ERROR_CODES.INVALID_REQUEST, `invalid params for ${name}${where}: ${issue?.message ?? 'invalid'}`);
       }
-      input = parsed.data;
+      input = outcome.value;
     }
     return method.handler(input, context);
   }
