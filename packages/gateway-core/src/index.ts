@@ -81,6 +81,7 @@ export type {
 
 // Channels: the plugin contract channel packages and extensions implement, and the registry that runs them.
 export {
+  CHANNEL_OPS_DEFAULTS,
   CHANNEL_REGISTRY_DEFAULTS,
   ChannelAuthError,
   ChannelError,
@@ -89,14 +90,17 @@ export {
   DEFAULT_BACKOFF,
   DEFAULT_CHANNEL_ACCESS,
   DEFAULT_TEXT_LIMIT,
+  PAIRING_APPROVED_MESSAGE,
   accountSummaries,
   buildChannelsStatus,
   chunkText,
   computeBackoff,
   createChannelRouter,
   decideAccess,
+  deliverText,
   groupSettings,
   pairingMessage,
+  registerChannelOpsMethods,
   senderMatches,
   sessionKeyFor,
   defineChannelMethod,
@@ -106,6 +110,7 @@ export {
   resolveChannelAccounts,
   systemScheduler,
   toChannelProtocolError,
+  toPairingProtocolError,
 } from './channels/index.ts';
 export type {
   AccessDecision,
@@ -136,6 +141,7 @@ export type {
   ChannelMethodContext,
   ChannelMethodDefinition,
   ChannelMethodsHost,
+  ChannelOpsOptions,
   ChannelPlugin,
   ChannelRegistryOptions,
   ChannelRouterOptions,
@@ -151,10 +157,14 @@ export type {
   GroupPolicy,
   InboundMessage,
   OutboundMessage,
+  PairingApproveResult,
+  PairingRejectResult,
   ProbeResult,
   ResolvedChannelAccounts,
   Scheduler,
+  SendMethodResult,
   SendResult,
+  TextDelivery,
 } from './channels/index.ts';
 
 // Net: bind, auth, refusals, request guards, dashboard URL.

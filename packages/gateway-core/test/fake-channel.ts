@@ -17,6 +17,9 @@ export const FakeAccountSchema = z.object({
   /** stop() never settles. */
   hangOnStop: z.boolean().default(false),
   probe: z.enum(['ok', 'fail', 'hang', 'none']).default('ok'),
+  /** The instance's `textLimit` and `lineLimit` (unset: none stated). */
+  textLimit: z.number().int().min(1).optional(),
+  lineLimit: z.number().int().min(1).optional(),
   configured: z.boolean().default(true),
   enabled: z.boolean().default(true),
 });
@@ -41,6 +44,14 @@ export class FakeInstance implements ChannelInstance {
   constructor(channel: FakeChannel, context: ChannelContext<FakeAccount>) {
     this.#channel = channel;
     this.context = context;
+  }
+
+  get textLimit(): number | undefined {
+    return this.context.config.textLimit;
+  }
+
+  get lineLimit(): number | undefined {
+    return this.context.config.lineLimit;
   }
 
   async start(): Promise<void> {

@@ -20,8 +20,12 @@ export { DEFAULT_CHANNEL_ACCESS, decideAccess, groupSettings, senderMatches } fr
 export type { AccessDecision, AccessRefusal, ChannelAccess, DmPolicy, GroupAccess, GroupPolicy } from './access.ts';
 export { chunkText } from './chunk.ts';
 export type { ChunkOptions } from './chunk.ts';
-export { DEFAULT_TEXT_LIMIT, createChannelRouter, pairingMessage, sessionKeyFor } from './router.ts';
+export { createChannelRouter, pairingMessage, sessionKeyFor } from './router.ts';
 export type { AgentTurnRequest, AgentTurnResult, ChannelRouterOptions } from './router.ts';
+export { DEFAULT_TEXT_LIMIT, deliverText } from './deliver.ts';
+export type { TextDelivery } from './deliver.ts';
+export { CHANNEL_OPS_DEFAULTS, PAIRING_APPROVED_MESSAGE, registerChannelOpsMethods, toPairingProtocolError } from './channel-methods.ts';
+export type { ChannelOpsOptions, PairingApproveResult, PairingRejectResult, SendMethodResult } from './channel-methods.ts';
 export type {
   ChannelAccountConfig,
   ChannelAccountHandle,

@@ -5,8 +5,8 @@ import { buildSessionKey } from '@openclaw/state';
 import type { GatewayLogger } from '../log/index.ts';
 import type { ChannelAccess } from './access.ts';
 import { DEFAULT_CHANNEL_ACCESS, decideAccess } from './access.ts';
-import { chunkText } from './chunk.ts';
 import type { InboundMessage } from './contract.ts';
+import { deliverText } from './deliver.ts';
 import type { ChannelRegistry } from './registry.ts';
 
 /** One agent turn the router asks for. */
@@ -38,9 +38,6 @@ export interface ChannelRouterOptions {
   typingIntervalMs?: number;
   logger?: GatewayLogger;
 }
-
-/** Fallback text limit of a channel that states none. */
-export const DEFAULT_TEXT_LIMIT = 4000;
 
 /** The message a sender without access gets once under `dmPolicy: pairing` (the original's wording). */
 export function pairingMessage(channelLabel: string, channel: string, senderId: string, code: string): string {
@@ -74,17 +71,14 @@ export function createChannelRouter(options: ChannelRouterOptions): (message: In
   const logger = options.logger;
 
   const deliver = async (message: InboundMessage, text: string): Promise<void> => {
-    const instance = options.channels.account(message.channel, message.accountId).instance;
-    const chunks = chunkText(text, { limit: instance?.textLimit ?? DEFAULT_TEXT_LIMIT, maxLines: instance?.lineLimit });
-    for (const [index, chunk] of chunks.entries()) {
-      if (chunk.trim() === '') continue;
-      await options.channels.send({
-        channel: message.channel,
-        accountId: message.accountId,
-        target: message.chatId,
-        message: { text: chunk, ...(message.threadId ? { threadId: message.threadId } : {}), ...(index === 0 && message.chatType !== 'direct' ? { replyToMessageId: message.messageId } : {}) },
-      });
-    }
+    await deliverText(options.channels, {
+      channel: message.channel,
+      accountId: message.accountId,
+      target: message.chatId,
+      text,
+      threadId: message.threadId,
+      replyToMessageId: message.chatType === 'direct' ? undefined : message.messageId,
+    });
   };
 
   const offerPairing = async (message: InboundMessage): Promise<boolean> => {
