@@ -33,6 +33,21 @@ export class GatewayRequestError extends Error {
     this.retryAfterMs = typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined;
     this.details = error.details;
   }
+
+  /** `details.code`: which refusal it was (`CHANNEL_UNKNOWN`, `PAIRING_CODE_UNKNOWN` …), when the gateway says. */
+  get detailCode(): string | undefined {
+    return this.#detail('code');
+  }
+
+  /** `details.hint`: the fix the gateway suggests, if any. */
+  get hint(): string | undefined {
+    return this.#detail('hint');
+  }
+
+  #detail(key: string): string | undefined {
+    const value = typeof this.details === 'object' && this.details !== null ? (this.details as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  }
 }
 
 /** Why the transport failed, as far as the CLI can tell. */

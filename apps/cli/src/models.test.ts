@@ -1,6 +1,5 @@
 // `openclaw models list | set | auth login`, end to end: the built CLI in a child process with
 // a temp HOME, keys checked by the real SDKs against loopback fakes of the providers.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +8,7 @@ import type { FakeProvider } from '@openclaw/agent/testing';
 import { startFakeAnthropic, startFakeOpenAI } from '@openclaw/agent/testing';
 import { CredentialStore } from '@openclaw/state';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CliResult } from '../test/run-cli.ts';
-import { CLI, assertBuilt, runCli, tempHome } from '../test/run-cli.ts';
+import { assertBuilt, runCli, runCliAsync, tempHome } from '../test/run-cli.ts';
 
 beforeAll(assertBuilt);
 
@@ -37,20 +35,6 @@ function homeWithProvider(provider: string, baseUrl: string): string {
   const home = tempHome();
   writeConfig(home, JSON.stringify({ models: { providers: { [provider]: { baseUrl } } } }));
   return home;
-}
-
-/** Runs the CLI without blocking this process, which serves the fake providers. */
-function cliAsync(args: readonly string[], options: { home: string; input?: string; env?: Record<string, string> }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.home, env: { PATH: process.env.PATH ?? '', HOME: options.home, ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
 }
 
 /** A loopback port nothing listens on. */
@@ -179,7 +163,7 @@ describe('openclaw models auth login', () => {
     const fake = await startFakeAnthropic({ apiKey: KEY });
     fakes.push(fake);
     const home = homeWithProvider('anthropic', fake.url);
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'anthropic'], { home, input: `${KEY}\n` });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'anthropic'], { home, input: `${KEY}\n` });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`✓ verified: anthropic accepted the key (GET ${fake.url}/v1/models)`);
     expect(result.stdout + result.stderr).not.toContain(KEY);
@@ -197,7 +181,7 @@ describe('openclaw models auth login', () => {
     const fake = await startFakeOpenAI({ apiKey: KEY });
     fakes.push(fake);
     const home = homeWithProvider('openai', fake.url);
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'openai', '--profile', 'work', '--json'], { home, input: KEY });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'openai', '--profile', 'work', '--json'], { home, input: KEY });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ provider: 'openai', profile: 'openai:work', file: join(stateDir(home), 'credentials', 'openai.work.json'), verification: 'verified', inUse: true });
     expect(fake.requests[0]?.apiKey).toBe(KEY);
@@ -207,7 +191,7 @@ describe('openclaw models auth login', () => {
     const fake = await startFakeAnthropic({ apiKey: 'sk-ant-the-right-one' });
     fakes.push(fake);
     const home = homeWithProvider('anthropic', fake.url);
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'anthropic'], { home, input: `${KEY}\n` });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'anthropic'], { home, input: `${KEY}\n` });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: anthropic refused the key (HTTP 401 from GET ${fake.url}/v1/models); nothing was stored`);
     expect(result.stdout + result.stderr).not.toContain(KEY);
@@ -219,7 +203,7 @@ describe('openclaw models auth login', () => {
     const fake = await startFakeAnthropic({ apiKey: 'sk-ant-the-right-one' });
     fakes.push(fake);
     const home = homeWithProvider('anthropic', fake.url);
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'anthropic', '--no-verify'], { home, input: KEY });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'anthropic', '--no-verify'], { home, input: KEY });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('not verified (--no-verify)');
     expect(fake.requests).toEqual([]);
@@ -229,7 +213,7 @@ describe('openclaw models auth login', () => {
   it('stores the key with a warning when the provider cannot be reached', async () => {
     const baseUrl = `http://127.0.0.1:${await closedPort()}/v1`;
     const home = homeWithProvider('openai', baseUrl);
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'openai'], { home, input: KEY });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'openai'], { home, input: KEY });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`warning: could not verify the key: ECONNREFUSED (GET ${baseUrl}/models); it was stored anyway`);
     expect(result.stdout + result.stderr).not.toContain(KEY);
@@ -239,21 +223,21 @@ describe('openclaw models auth login', () => {
 
   it('warns when an environment variable would be used before the stored key', async () => {
     const home = tempHome();
-    const result = await cliAsync(['models', 'auth', 'login', '--provider', 'openai', '--no-verify'], { home, input: KEY, env: { OPENAI_API_KEY: 'sk-from-env' } });
+    const result = await runCliAsync(['models', 'auth', 'login', '--provider', 'openai', '--no-verify'], { home, input: KEY, env: { OPENAI_API_KEY: 'sk-from-env' } });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('warning: the gateway will not use this key: OPENAI_API_KEY (the process environment) comes before stored keys');
   });
 
   it('refuses empty input (exit 2), an unknown provider (exit 78) and a bad profile name (exit 2), storing nothing', async () => {
     const home = tempHome();
-    const empty = await cliAsync(['models', 'auth', 'login', '--provider', 'openai'], { home, input: '\n' });
+    const empty = await runCliAsync(['models', 'auth', 'login', '--provider', 'openai'], { home, input: '\n' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('error: no API key on stdin');
-    const unknown = await cliAsync(['models', 'auth', 'login', '--provider', 'frob'], { home, input: KEY });
+    const unknown = await runCliAsync(['models', 'auth', 'login', '--provider', 'frob'], { home, input: KEY });
     expect(unknown.code).toBe(78);
     expect(unknown.stderr).toContain('unknown model provider "frob"');
     expect(unknown.stderr).toContain('--no-verify');
-    const badProfile = await cliAsync(['models', 'auth', 'login', '--provider', 'openai', '--profile', '../x'], { home, input: KEY });
+    const badProfile = await runCliAsync(['models', 'auth', 'login', '--provider', 'openai', '--profile', '../x'], { home, input: KEY });
     expect(badProfile.code).toBe(2);
     expect(badProfile.stderr).toContain('invalid profile id');
     expect(credentials(home)).toEqual([]);

@@ -170,6 +170,52 @@ export function buildProgram(version: string): Command {
     .option('--history <n>', 'how many earlier messages to show first (default 10)')
     .action(async (options: ChatFlags) => (await import('./commands/chat.ts')).chatCommand(options, version));
 
+  // Chat channels: this host's config (list), the gateway's channels (status, login), DM
+  // pairing (through the gateway, or the local store when none runs), outbound messages.
+  const channels = program.command('channels').description('the chat channels: configured accounts, live status, QR login');
+  channels
+    .command('list')
+    .description('the channels this host\'s config sets up, their accounts and where each token comes from (never the token)')
+    .option('--json', 'print { configPath, channels } as JSON')
+    .action(async (options: { json?: boolean }) => (await import('./commands/channels-list.ts')).channelsList(options));
+  remoteOptions(channels.command('status').description('the gateway\'s channels: one line per account (connected, last error and its fix)'))
+    .option('--probe', 'also ask each platform whether the bot works (within --timeout)')
+    .action(async (options: object) => (await import('./commands/channels.ts')).channelsStatus(options, version));
+  remoteOptions(channels.command('login').description('link a device channel (WhatsApp) by QR code through the gateway'))
+    .option('--channel <id>', 'the channel to log in (default: the first with a QR login, whatsapp)')
+    .option('--account <id>', 'the account to link (default: the channel\'s default account)')
+    .option('--force', 'start over even when the account is already linked')
+    .action(async (options: object) => (await import('./commands/channels.ts')).channelsLogin(options, version));
+
+  const pairing = program.command('pairing').description('DM pairing: who may message the bots (approve a sender\'s code)');
+  remoteOptions(pairing.command('list').description('the pending pairing requests (code, sender, expiry), oldest first').argument('[channel]', 'only this channel, e.g. telegram')).action(
+    async (channel: string | undefined, options: object) => (await import('./commands/pairing.ts')).pairingList(channel, options, version),
+  );
+  for (const [verb, what] of [
+    ['approve', 'let the sender of a pairing code DM the bot; the gateway tells them'],
+    ['reject', 'drop a pairing request without granting access'],
+  ] as const) {
+    remoteOptions(pairing.command(verb).description(what).argument('<channel>', 'e.g. telegram').argument('<code>', 'the 8-character code the sender got')).action(
+      async (channel: string, code: string, options: object) => {
+        const commands = await import('./commands/pairing.ts');
+        await (verb === 'approve' ? commands.pairingApprove : commands.pairingReject)(channel, code, options, version);
+      },
+    );
+  }
+
+  remoteOptions(
+    program
+      .command('message')
+      .description('messages through the gateway\'s channels')
+      .command('send')
+      .description('send a message to a chat through one of the gateway\'s channels (split to the channel\'s limits)')
+      .option('--channel <id>', 'telegram, discord, whatsapp, …')
+      .option('-t, --target <id>', 'the chat: a Telegram chat id, a Discord channel or user id, …')
+      .option('-m, --message <text>', 'the text')
+      .option('--account <id>', 'the channel account to send from (default: its default account)')
+      .option('--thread-id <id>', 'a Telegram topic or Discord thread'),
+  ).action(async (options: object) => (await import('./commands/message.ts')).messageSend(options, version));
+
   program
     .command('dashboard')
     .description('print the dashboard URL (with the token) and how to reach it over an SSH tunnel')

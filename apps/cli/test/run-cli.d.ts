@@ -16,3 +16,10 @@ export declare function runCli(args: readonly string[], options: {
     env?: Record<string, string>;
     cwd?: string;
 }): CliResult;
+/** {@link runCli} without blocking this process, for tests whose fakes live in it; `input` goes to stdin. */
+export declare function runCliAsync(args: readonly string[], options: {
+    home: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    input?: string;
+}): Promise<CliResult>;

@@ -14,13 +14,14 @@ import {
   formatHostPort,
   ChannelRegistry,
   accountSummaries,
+  registerChannelOpsMethods,
   registerCoreMethods,
   registerStatusMethod,
   resolveBindHosts,
   resolveGatewayAuth,
 } from '@openclaw/gateway-core';
 import type { BindMode, ChannelsStatus, GatewayAuthMode, InboundMessage, LogRecord, LogSink, LogThreshold, RootLogger } from '@openclaw/gateway-core';
-import { DEFAULT_AGENT_ID, SessionStore, StateError, acquireGatewayLock } from '@openclaw/state';
+import { DEFAULT_AGENT_ID, PairingStore, SessionStore, StateError, acquireGatewayLock } from '@openclaw/state';
 import type { GatewayLockHandle } from '@openclaw/state';
 import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
@@ -244,6 +245,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     },
   });
   channels.registerMethods(gateway);
+  registerChannelOpsMethods(gateway, { registry: channels, pairing: new PairingStore({ stateDir }), logger });
   const stores = new Map<string, SessionStore>();
   const sessions = (agentId = DEFAULT_AGENT_ID): SessionStore => {
     let store = stores.get(agentId);

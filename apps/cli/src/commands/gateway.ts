@@ -146,7 +146,7 @@ export function unreachableFixes(error: GatewayTransportError, target: GatewayTa
 
 /** Fixes for an error frame (mostly a refused `connect`). */
 export function requestFixes(error: GatewayRequestError, target: GatewayTarget): string[] {
-  if (error.method !== 'connect') return [];
+  if (error.method !== 'connect') return error.hint === undefined ? [] : [error.hint];
   const fixes: string[] = [];
   if (error.retryAfterMs !== undefined) fixes.push(`too many failed attempts from this address: wait ${Math.ceil(error.retryAfterMs / 1000)} s`);
   if (/token|password|unauthorized/i.test(error.message)) {
@@ -187,9 +187,10 @@ export function printFailure(failure: GatewayFailure): void {
 /**
  * Prints what a failed gateway conversation means and sets exit code 1. Returns false for
  * errors that are not about the gateway (those propagate to the generic handler).
+ * `describe` lets a command say it better first (a refusal it knows, with its own fix).
  */
-export function reportGatewayFailure(error: unknown, target: GatewayTarget, json = false): boolean {
-  const failure = describeGatewayFailure(error, target);
+export function reportGatewayFailure(error: unknown, target: GatewayTarget, json = false, describe?: (error: unknown) => GatewayFailure | undefined): boolean {
+  const failure = describe?.(error) ?? describeGatewayFailure(error, target);
   if (failure === undefined) return false;
   if (json) printJson({ ok: false, url: target.url, error: { kind: failure.kind, message: failure.message }, fixes: failure.fixes });
   else printFailure(failure);
