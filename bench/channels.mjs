@@ -3,7 +3,7 @@
 // Discord connected to loopback fakes (the real grammY and discord.js clients), WhatsApp
 // configured but not linked (Baileys loaded, no session to connect with).
 // Usage: node bench/channels.mjs   (after `pnpm build`; scripts/bench.sh does both)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,12 @@ const all = await idleRss({
   discord: { token: discord.token, apiBaseUrl: discord.restApi },
   whatsapp: {},
 });
+// What a linked WhatsApp account adds: Baileys loaded (its protobuf definitions, the WASM signal bridge).
+const probe = spawnSync(process.execPath, ['--input-type=module', '-e', "const b = process.memoryUsage().rss; await import('@whiskeysockets/baileys'); console.log(process.memoryUsage().rss - b);"], {
+  cwd: join(import.meta.dirname, '..', 'packages', 'channel-whatsapp'),
+  encoding: 'utf8',
+});
+const baileysMb = Number(probe.stdout.trim()) / 2 ** 20;
 const connected = { telegram: telegram.callsTo('getUpdates').length > 0, discord: discord.identifies.length > 0 };
 await telegram.close();
 await discord.close();
@@ -74,6 +80,7 @@ const table = [
   '|---|---|---|',
   `| idle RSS, no channels | ${none.toFixed(1)} MB | < 60 MB |`,
   `| idle RSS, Telegram + Discord + WhatsApp configured | ${all.toFixed(1)} MB | < 100 MB |`,
+  `| added by a linked WhatsApp account (Baileys loaded; measured by importing it into a fresh Node) | +${baileysMb.toFixed(1)} MB | |`,
 ].join('\n');
 writeSection('channels', table);
 process.stdout.write(`${table}\n`);

@@ -4,6 +4,9 @@ import type { OpenClawConfig } from '@openclaw/config';
 import type { BackoffPolicy, ChannelAccess, ChannelAccountConfig, GroupAccess } from '@openclaw/gateway-core';
 import { WHATSAPP_RECONNECT_DEFAULTS } from './reconnect.ts';
 
+/** The session's credentials file; a session directory without it was never linked. */
+export const CREDS_FILE = 'creds.json';
+
 /** `channels.whatsapp` as the config layer validated it. */
 export type WhatsAppSection = NonNullable<NonNullable<OpenClawConfig['channels']>['whatsapp']>;
 

@@ -6,7 +6,9 @@ import type { GatewayLogger } from '@openclaw/gateway-core';
 import { TEMP_SUFFIX, ensurePrivateDirectory, writeFileAtomically } from './atomic-file.ts';
 
 /** The session's credentials; the signal keys live next to it as `<type>-<id>.json`. */
-export const CREDS_FILE = 'creds.json';
+import { CREDS_FILE } from './accounts.ts';
+
+export { CREDS_FILE };
 
 /**
  * A linked device's session in one directory, laid out as Baileys' `useMultiFileAuthState`

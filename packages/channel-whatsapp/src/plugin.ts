@@ -1,16 +1,20 @@
+// The plugin's entry is light: Baileys (about 55 MB of RSS: its protobuf definitions and the
+// WASM signal bridge) is imported only when an account has a session to connect with, or a
+// login starts. A configured but never linked account costs nothing.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WABrowserDescription } from '@whiskeysockets/baileys';
 import { systemScheduler } from '@openclaw/gateway-core';
-import type { ChannelPlugin, Scheduler } from '@openclaw/gateway-core';
-import { resolveWhatsAppAccounts } from './accounts.ts';
+import type { ChannelContext, ChannelInstance, ChannelLoginFlow, ChannelPlugin, OutboundMessage, ProbeResult, Scheduler, SendResult } from '@openclaw/gateway-core';
+import { CREDS_FILE, resolveWhatsAppAccounts, sessionDirOf } from './accounts.ts';
 import type { WhatsAppAccount, WhatsAppSection } from './accounts.ts';
-import { WhatsAppChannel } from './channel.ts';
-import { WhatsAppLogin } from './login.ts';
-import { DEFAULT_BROWSER, createBaileysSocket } from './socket.ts';
+import type { WhatsAppRuntime } from './channel.ts';
+import { notLinkedError } from './errors.ts';
 import type { CreateWhatsAppSocket } from './socket.ts';
 
 /** Options of {@link createWhatsAppPlugin}; everything has a default (see {@link WHATSAPP_PLUGIN_DEFAULTS}). */
 export interface WhatsAppPluginOptions {
-  /** Makes the Baileys socket (default {@link createBaileysSocket}, Baileys' `makeWASocket`); tests pass a fake. */
+  /** Makes the Baileys socket (default `createBaileysSocket`, Baileys' `makeWASocket`); tests pass a fake. */
   createSocket?: CreateWhatsAppSocket;
   /** How the linked device is named in the phone's "Linked devices" (default `['Ubuntu', 'OpenClaw', …]`). */
   browser?: WABrowserDescription;
@@ -43,25 +47,84 @@ export type WhatsAppPlugin = ChannelPlugin<WhatsAppSection | undefined, WhatsApp
  * so the plugin has no `configSchema`; {@link resolveWhatsAppAccounts} applies the defaults.
  */
 export function createWhatsAppPlugin(options: WhatsAppPluginOptions = {}): WhatsAppPlugin {
-  const runtime = {
-    createSocket: options.createSocket ?? createBaileysSocket,
-    browser: options.browser ?? DEFAULT_BROWSER,
-    waWebSocketUrl: options.waWebSocketUrl,
-    random: options.random ?? Math.random,
-    scheduler: options.scheduler ?? systemScheduler,
-  };
-  const login = new WhatsAppLogin(runtime, {
-    qrTimeoutMs: options.loginQrTimeoutMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginQrTimeoutMs,
-    waitTimeoutMs: options.loginWaitTimeoutMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginWaitTimeoutMs,
-    ttlMs: options.loginTtlMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginTtlMs,
-  });
+  let runtime: Promise<WhatsAppRuntime> | undefined;
+  const loadRuntime = (): Promise<WhatsAppRuntime> =>
+    (runtime ??= (async () => {
+      const socket = options.createSocket !== undefined && options.browser !== undefined ? undefined : await import('./socket.ts');
+      return {
+        createSocket: options.createSocket ?? (socket as typeof import('./socket.ts')).createBaileysSocket,
+        browser: options.browser ?? (socket as typeof import('./socket.ts')).DEFAULT_BROWSER,
+        waWebSocketUrl: options.waWebSocketUrl,
+        random: options.random ?? Math.random,
+        scheduler: options.scheduler ?? systemScheduler,
+      };
+    })());
+  let flow: Promise<ChannelLoginFlow<WhatsAppAccount>> | undefined;
+  const loadLogin = (): Promise<ChannelLoginFlow<WhatsAppAccount>> =>
+    (flow ??= (async () => {
+      const { WhatsAppLogin } = await import('./login.ts');
+      return new WhatsAppLogin(await loadRuntime(), {
+        qrTimeoutMs: options.loginQrTimeoutMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginQrTimeoutMs,
+        waitTimeoutMs: options.loginWaitTimeoutMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginWaitTimeoutMs,
+        ttlMs: options.loginTtlMs ?? WHATSAPP_PLUGIN_DEFAULTS.loginTtlMs,
+      });
+    })());
   return {
     id: 'whatsapp',
     label: 'WhatsApp',
     resolveAccounts: resolveWhatsAppAccounts,
-    create: (context) => new WhatsAppChannel(context, runtime),
-    login,
+    create: (context) =>
+      new DeferredChannel(context, async () => {
+        const { WhatsAppChannel } = await import('./channel.ts');
+        return new WhatsAppChannel(context, await loadRuntime());
+      }),
+    login: {
+      start: async (context, startOptions) => (await loadLogin()).start(context, startOptions),
+      wait: async (context, waitOptions) => (await loadLogin()).wait(context, waitOptions),
+    },
   };
+}
+
+/**
+ * An account's instance until it has a session: `start()` refuses a never-linked account
+ * without loading Baileys, and otherwise loads the real channel and hands everything to it.
+ */
+class DeferredChannel implements ChannelInstance {
+  readonly textLimit: number;
+  readonly #context: ChannelContext<WhatsAppAccount>;
+  readonly #load: () => Promise<ChannelInstance>;
+  #real: ChannelInstance | undefined;
+
+  constructor(context: ChannelContext<WhatsAppAccount>, load: () => Promise<ChannelInstance>) {
+    this.#context = context;
+    this.#load = load;
+    this.textLimit = context.config.textChunkLimit;
+  }
+
+  async start(): Promise<void> {
+    const dir = sessionDirOf(this.#context.config, this.#context.stateDir);
+    if (dir === undefined || !existsSync(join(dir, CREDS_FILE))) throw notLinkedError(this.#context.accountId);
+    this.#real = await this.#load();
+    await this.#real.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#real?.stop();
+  }
+
+  async send(target: string, message: OutboundMessage): Promise<SendResult> {
+    if (!this.#real) throw notLinkedError(this.#context.accountId);
+    return this.#real.send(target, message);
+  }
+
+  async sendTyping(target: string, options?: { threadId?: string }): Promise<void> {
+    await this.#real?.sendTyping?.(target, options);
+  }
+
+  async probe(options: { signal: AbortSignal }): Promise<ProbeResult> {
+    if (!this.#real?.probe) return { ok: false, error: 'not linked' };
+    return this.#real.probe(options);
+  }
 }
 
 /** The plugin with its defaults: the real WhatsApp through Baileys. */

@@ -1,4 +1,5 @@
 import { DisconnectReason } from '@whiskeysockets/baileys';
+import { DisconnectReason as LocalDisconnectReason } from './reconnect.ts';
 import { describe, expect, it } from 'vitest';
 import { WHATSAPP_RECONNECT_DEFAULTS, decideReconnect, describeDisconnect, disconnectStatus } from './reconnect.ts';
 import { boom } from '../test/fake-whatsapp.ts';
@@ -51,5 +52,13 @@ describe('disconnectStatus / describeDisconnect', () => {
     expect(describeDisconnect(boom(599))).toBe('status (599)');
     expect(describeDisconnect(new Error('socket hang up'))).toBe('socket hang up');
     expect(describeDisconnect(undefined)).toBe('no reason given');
+  });
+});
+
+describe('the copied close codes', () => {
+  it("equal Baileys' DisconnectReason", () => {
+    for (const [name, code] of Object.entries(LocalDisconnectReason)) expect(DisconnectReason[name as keyof typeof DisconnectReason]).toBe(code);
+    const named = Object.keys(DisconnectReason).filter((key) => Number.isNaN(Number(key)));
+    expect(named.sort()).toEqual(Object.keys(LocalDisconnectReason).sort());
   });
 });

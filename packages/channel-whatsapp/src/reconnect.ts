@@ -1,4 +1,3 @@
-import { DisconnectReason } from '@whiskeysockets/baileys';
 import { computeBackoff } from '@openclaw/gateway-core';
 import type { BackoffPolicy } from '@openclaw/gateway-core';
 
@@ -10,6 +9,24 @@ export const WHATSAPP_RECONNECT_DEFAULTS: Readonly<BackoffPolicy> = Object.freez
   jitter: 0.25,
   maxAttempts: 12,
 });
+
+/**
+ * Baileys' `DisconnectReason` (7.0.0-rc14), copied so that deciding about a close, and the
+ * plugin's light entry that imports this file, do not load Baileys (~55 MB of RSS) before a
+ * session exists. A test compares it with the library's enum.
+ */
+export const DisconnectReason = Object.freeze({
+  connectionClosed: 428,
+  connectionLost: 408,
+  connectionReplaced: 440,
+  timedOut: 408,
+  loggedOut: 401,
+  badSession: 500,
+  restartRequired: 515,
+  multideviceMismatch: 411,
+  forbidden: 403,
+  unavailableService: 503,
+} as const);
 
 /** What to do after the WhatsApp connection closed. */
 export type ReconnectDecision =
@@ -51,7 +68,6 @@ export function disconnectStatus(error: unknown): number | undefined {
 const REASON_NAMES: ReadonlyMap<number, string> = new Map(
   // DisconnectReason has two names for 408; the first listed (connectionLost) is the usual one.
   Object.entries(DisconnectReason)
-    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
     .map(([name, code]): [number, string] => [code, name])
     .reverse(),
 );

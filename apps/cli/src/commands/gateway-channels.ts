@@ -18,7 +18,8 @@ type PluginFactory = (env: Env) => Promise<ChannelPlugin>;
 const BUILTIN_CHANNELS: Readonly<Record<string, PluginFactory>> = {
   telegram: async (env) => (await import('@openclaw/channel-telegram')).createTelegramPlugin({ env }) as unknown as ChannelPlugin,
   discord: async (env) => (await import('@openclaw/channel-discord')).createDiscordPlugin({ env }) as unknown as ChannelPlugin,
-  whatsapp: async () => (await import('@openclaw/channel-whatsapp')).createWhatsAppPlugin() as unknown as ChannelPlugin,
+  // The light entry: Baileys loads only once an account has a session to connect with.
+  whatsapp: async () => (await import('@openclaw/channel-whatsapp/plugin')).createWhatsAppPlugin() as unknown as ChannelPlugin,
 };
 
 /** Channel ids the config schema validates as built-ins: no plugin may take them. */
