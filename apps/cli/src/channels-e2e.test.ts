@@ -7,7 +7,6 @@ import type { FakeProvider } from '@openclaw/agent/testing';
 import { startFakeAnthropic } from '@openclaw/agent/testing';
 import { FakeDiscord, mention } from '@openclaw/channel-discord/testing';
 import { FakeBotApi } from '@openclaw/channel-telegram/testing';
-import { PairingStore } from '@openclaw/state';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayProcess } from '../test/gateway-process.ts';
 import { freePort, startGateway } from '../test/gateway-process.ts';
@@ -102,12 +101,15 @@ describe('channels through the built gateway', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sentTexts()).toHaveLength(1);
 
-    await new PairingStore({ stateDir: join(home, '.openclaw') }).approve('telegram', code ?? '');
+    // The owner approves with the CLI (through the running gateway, which tells the sender).
+    const approve = await cli(['pairing', 'approve', 'telegram', code ?? '']);
+    expect(approve.code).toBe(0);
+    await vi.waitFor(() => expect(sentTexts()).toContain('✅ OpenClaw access approved. Send a message to start chatting.'), { timeout: 10_000 });
     const long = `${'All work and no play. '.repeat(400)}The end.`;
     provider.script({ text: [long.slice(0, 4000), long.slice(4000)] });
     telegram.pushMessage({ text: 'tell me a long story' });
     await vi.waitFor(() => expect(sentTexts().join('')).toContain('The end.'), { timeout: 10_000 });
-    const replies = telegram.callsTo('sendMessage').slice(1);
+    const replies = telegram.callsTo('sendMessage').slice(2);
     expect(replies.length).toBeGreaterThan(1);
     for (const reply of replies) {
       expect(String(reply.params.text).length).toBeLessThanOrEqual(4096);
