@@ -14,6 +14,23 @@ const allowed = {
 };
 
 const toRegex = (glob) => glob.replace('*', '[^/]+');
+
+// A package's public entries: src/index.ts and every other file its package.json exports
+// (e.g. @openclaw/channel-whatsapp/plugin, the light entry the gateway imports).
+const { readdirSync, readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exportedEntries = ['packages', 'extensions'].flatMap((dir) =>
+  (existsSync(join(__dirname, dir)) ? readdirSync(join(__dirname, dir)) : []).flatMap((name) => {
+    const manifest = join(__dirname, dir, name, 'package.json');
+    if (!existsSync(manifest)) return [];
+    const exportsMap = JSON.parse(readFileSync(manifest, 'utf8')).exports ?? {};
+    return Object.values(exportsMap)
+      .map((target) => (typeof target === 'object' && target !== null ? target['@openclaw/source'] : undefined))
+      .filter((target) => typeof target === 'string' && target.startsWith('./src/'))
+      .map((target) => `^${dir}/${escape(name)}/${escape(target.slice(2))}$`);
+  }),
+);
 const internal = '^(packages|apps|extensions)/';
 
 const layerRules = Object.entries(allowed).map(([from, targets]) => {
@@ -36,7 +53,7 @@ module.exports = {
       comment: 'other packages are reached through their src/index.ts, never their internals',
       severity: 'error',
       from: { path: '^(packages|apps|extensions)/([^/]+)/' },
-      to: { path: '^(packages|extensions)/([^/]+)/src/(?!index\\.ts$)', pathNot: '^$1/$2/' },
+      to: { path: '^(packages|extensions)/([^/]+)/src/(?!index\\.ts$)', pathNot: ['^$1/$2/', ...exportedEntries] },
     },
     {
       name: 'not-to-unresolvable',
