@@ -19,7 +19,7 @@ const toRegex = (glob) => glob.replace('*', '[^/]+');
 // (e.g. @openclaw/channel-whatsapp/plugin, the light entry the gateway imports).
 const { readdirSync, readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exportedEntries = ['packages', 'extensions'].flatMap((dir) =>
   (existsSync(join(__dirname, dir)) ? readdirSync(join(__dirname, dir)) : []).flatMap((name) => {
     const manifest = join(__dirname, dir, name, 'package.json');
@@ -28,7 +28,7 @@ const exportedEntries = ['packages', 'extensions'].flatMap((dir) =>
     return Object.values(exportsMap)
       .map((target) => (typeof target === 'object' && target !== null ? target['@openclaw/source'] : undefined))
       .filter((target) => typeof target === 'string' && target.startsWith('./src/'))
-      .map((target) => `^${dir}/${escape(name)}/${escape(target.slice(2))}$`);
+      .map((target) => `^${dir}/${escapeRegex(name)}/${escapeRegex(target.slice(2))}$`);
   }),
 );
 const internal = '^(packages|apps|extensions)/';
