@@ -1,5 +1,4 @@
 import { ConfigError, profileEnvironment } from '@openclaw/config';
-import { z } from 'zod';
 import { ExitCode } from './exit-codes.ts';
 import { takeGlobalFlags, UsageError } from './global-flags.ts';
 import { printError } from './output.ts';
@@ -15,9 +14,6 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       process.exit(typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
     });
   }
-  // A command validates a config once and exits: zod's compiled fast path costs more to
-  // generate than it saves. The CLI bundles its own zod, so this touches no one else's.
-  z.config({ jitless: true });
   try {
     const flags = takeGlobalFlags(argv);
     Object.assign(process.env, profileEnvironment({ profile: flags.profile, dev: flags.dev }, process.env));
