@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 import type { Options } from 'tsup';
@@ -8,6 +9,62 @@ import { libraryConfig } from '../../tsup.config.base.ts';
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+// Builtins: the bundle takes them with `require`, never with `import`. For an ESM import
+// of a builtin Node builds a module namespace, which reads every export, lazy getters
+// included: `import { createServer } from 'node:http'` loads undici and web streams (for
+// `http.WebSocket`), `node:crypto` loads WebCrypto, `node:fs` fs/promises; megabytes of RSS
+// in the idle gateway for code nothing calls. So each imported builtin is a small module
+// that requires it and exports its data properties, and of its getters only those in
+// GETTERS_READ (imported by name by bundled libraries; cheap; a build error names any other
+// getter imported). Not esbuild's own interop for `require`: that copies every property,
+// with a getter closure each, into a namespace object per importing module (about 1 MB in
+// the gateway). Except for `process`, whose stdin/stdout getters libraries import and which
+// must run only when used.
+const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+const GETTERS_READ: Readonly<Record<string, readonly string[]>> = {
+  fs: ['promises', 'ReadStream', 'WriteStream'],
+  net: ['BlockList', 'SocketAddress'],
+  async_hooks: ['AsyncLocalStorage'],
+};
+const VIA_REQUIRE_INTEROP = new Set(['process']);
+// Lazily loaded data properties: reading util's loads worker_threads and more.
+const NOT_READ: Readonly<Record<string, readonly string[]>> = { util: ['parseArgs', 'diff', 'setTraceSigInt'] };
+function builtinShim(name: string): string {
+  const builtin = process.getBuiltinModule(name) as Record<string, unknown>;
+  const names = Object.getOwnPropertyNames(builtin).filter((key) => {
+    if (key === 'default' || !/^[A-Za-z_$][\w$]*$/.test(key) || NOT_READ[name]?.includes(key)) return false;
+    return Object.getOwnPropertyDescriptor(builtin, key)?.get === undefined || (GETTERS_READ[name]?.includes(key) ?? false);
+  });
+  return [
+    `const builtin = require(${JSON.stringify(`node:${name}`)});`,
+    'export default builtin;',
+    ...names.map((key, i) => `const e${i} = builtin.${key}; export { e${i} as ${key} };`),
+  ].join('\n');
+}
+// ws requires https, tls and zlib for its client and its compression, which a gateway that
+// serves uncompressed WebSockets never uses: bundled CommonJS code gets those on first use.
+const ON_FIRST_USE = new Set(['https', 'tls', 'zlib']);
+const requireBuiltins: Plugin = {
+  name: 'require-builtins',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_/:]+$/ }, ({ path, kind, namespace }) => {
+      const name = path.replace(/^node:/, '');
+      if (!(builtins.has(name) || path.startsWith('node:')) || namespace !== 'file') return undefined;
+      if (kind !== 'require-call') return { path: name, namespace: 'builtin-shim' };
+      return ON_FIRST_USE.has(name) ? { path: name, namespace: 'builtin-on-first-use' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-shim' }, ({ path }) => ({
+      contents: VIA_REQUIRE_INTEROP.has(path) ? `module.exports = require(${JSON.stringify(`node:${path}`)});` : builtinShim(path),
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-on-first-use' }, ({ path }) => ({
+      contents: `let loaded; const load = () => (loaded ??= require(${JSON.stringify(`node:${path}`)}));
+module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+      loader: 'js',
+    }));
+  },
+};
 
 // Imports of `@openclaw/config` go straight to the module that defines each name. esbuild
 // gives an entry point every file that a file it reaches imports, re-exports included, so
@@ -43,6 +100,17 @@ const directConfigImports: Plugin = {
   },
 };
 
+// Output in ASCII only. esbuild escapes every other character in code but keeps comments as
+// they are, and one "…" in a comment makes V8 hold the whole chunk's source as UTF-16, twice
+// its size: 0.8 MB instead of 0.4 MB for the gateway's chunk. Only comments can still hold
+// such characters here, so escaping them changes nothing else.
+const asciiOutput: NonNullable<Options['plugins']>[number] = {
+  name: 'ascii-output',
+  renderChunk(code) {
+    return { code: code.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) };
+  },
+};
+
 // The CLI ships as one self-contained npm package: workspace packages and third-party
 // libraries are bundled in (nothing to resolve at start-up, nothing to download at
 // install). Commands are separate chunks loaded on demand so that `openclaw --version`
@@ -53,7 +121,10 @@ export default defineConfig({
   dts: false,
   splitting: true,
   noExternal: [/.*/],
-  esbuildPlugins: [directConfigImports],
+  // `node:` imports reach requireBuiltins instead of being marked external first.
+  removeNodeProtocol: false,
+  esbuildPlugins: [requireBuiltins, directConfigImports],
+  plugins: [asciiOutput],
   esbuildOptions(options) {
     options.conditions = ['@openclaw/source'];
     options.alias = { 'abort-controller': './src/shims/abort-controller.cjs' };
