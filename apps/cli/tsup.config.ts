@@ -117,7 +117,8 @@ const asciiOutput: NonNullable<Options['plugins']>[number] = {
 // reads almost nothing. Bundled CommonJS libraries get a real `require`.
 export default defineConfig({
   ...libraryConfig,
-  entry: { openclaw: 'src/bin.ts' },
+  // config-child: the process in which `openclaw gateway` validates its config.
+  entry: { openclaw: 'src/bin.ts', 'config-child': 'src/config-child.ts' },
   dts: false,
   splitting: true,
   noExternal: [/.*/],

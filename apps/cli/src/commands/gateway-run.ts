@@ -28,7 +28,8 @@ import { UsageError } from '../global-flags.ts';
 import { print, printError, printWarning } from '../output.ts';
 import { attachAgent } from './gateway-agent.ts';
 import { addConfiguredChannels, channelRouter } from './gateway-channels.ts';
-import { asConfigError, loadValidConfig } from './gateway.ts';
+import { asConfigError, loadConfigInChild, requireValidConfig } from './gateway-config.ts';
+import { releaseStartupMemorySoon } from './gateway-memory.ts';
 
 /** Flags of `openclaw gateway` / `openclaw gateway run`. */
 export interface GatewayRunFlags {
@@ -170,7 +171,8 @@ function reportBindError(error: GatewayBindError): void {
  */
 export async function gatewayRun(flags: GatewayRunFlags, version: string): Promise<void> {
   const parsed = parseFlags(flags);
-  const loaded = loadValidConfig();
+  // Validated in a child process: zod and the config schema stay out of the gateway.
+  const loaded = requireValidConfig(await loadConfigInChild());
   const config: OpenClawConfig = loaded.config;
   const { stateDir, configPath } = loaded.paths;
   // gateway.mode defaults to local, so only an explicit "remote" blocks a start.
@@ -324,6 +326,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   started = true;
   void channels.startAll();
   if (signalled) beginStop();
+  releaseStartupMemorySoon();
 
   const addresses = gateway.addresses.map((a) => `ws://${formatHostPort(a.host, a.port)}`).join(' and ');
   print(`openclaw gateway ${version} listening on ${addresses} (pid ${process.pid})`);

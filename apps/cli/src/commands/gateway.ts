@@ -1,11 +1,14 @@
-import { ConfigError, DEFAULT_GATEWAY_PORT, loadConfig } from '@openclaw/config';
+import { DEFAULT_GATEWAY_PORT, loadConfig } from '@openclaw/config';
 import type { LoadedConfig, OpenClawConfig } from '@openclaw/config';
-import { GatewayConfigError, isLoopbackHost } from '@openclaw/gateway-core';
+import { isLoopbackHost } from '@openclaw/gateway-core';
 import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
 import { GatewayRequestError, GatewayTransportError, withGateway } from '../gateway-client.ts';
 import type { GatewaySession } from '../gateway-client.ts';
 import { printError, printJson, printWarning } from '../output.ts';
+import { requireValidConfig } from './gateway-config.ts';
+
+export { asConfigError } from './gateway-config.ts';
 
 /** Flags of the commands that talk to a running gateway (`status`, `health`, `gateway call`). */
 export interface RemoteFlags {
@@ -200,20 +203,7 @@ export function reportGatewayFailure(error: unknown, target: GatewayTarget, json
 
 /** Loads the config; with errors, prints them and throws so the exit code is 78. */
 export function loadValidConfig(): LoadedConfig & { config: OpenClawConfig } {
-  const loaded = loadConfig();
-  for (const issue of loaded.warnings) printWarning(issue.message, issue.hint);
-  if (loaded.config === undefined) {
-    for (const issue of loaded.errors) printError(issue.message, issue.hint);
-    throw new ConfigError('CONFIG_INVALID', `Invalid config at ${loaded.paths.configPath}`, {
-      hint: 'fix the errors above (openclaw config validate), or run `openclaw doctor` to repair what it can',
-    });
-  }
-  return loaded as LoadedConfig & { config: OpenClawConfig };
-}
-
-/** Turns the gateway's configuration refusals into the CLI's config error (exit 78). */
-export function asConfigError(error: unknown): unknown {
-  return error instanceof GatewayConfigError ? new ConfigError('CONFIG_INVALID', error.message, error.hint === undefined ? {} : { hint: error.hint }) : error;
+  return requireValidConfig(loadConfig());
 }
 
 /** Warns once when the config is invalid but a command can still go on with defaults. */
