@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The gateway's own costs, measured on the built CLI:
 // - start: from spawning `openclaw gateway` to the first accepted WebSocket connection (hello-ok),
-// - idle RSS with no channels, after the gateway has settled,
+// - idle RSS with no channels, after the gateway has settled, next to a bare Node HTTP server's,
 // - wall time of `openclaw status` and `openclaw health` against it,
 // - `health` round trips per second and p99 latency over loopback (10 clients, sequential requests each).
 // Usage: node bench/gateway.mjs [--runs N]   (after `pnpm build`; scripts/bench.sh does both)
@@ -89,6 +89,17 @@ async function stopGateway({ child, dir, client }) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Idle RSS of a bare `http.createServer()` on loopback: the floor any Node server starts from here. */
+async function bareServerRss() {
+  const child = spawn(process.execPath, ['-e', "require('node:http').createServer((req, res) => res.end()).listen(0, '127.0.0.1')"], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 3000));
+  const rss = rssMb(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return rss;
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -136,6 +147,7 @@ await Promise.all(
 const loadedRss = rssMb(gw.child.pid);
 for (const c of clients) c.socket.close();
 await stopGateway(gw);
+const bareRss = await bareServerRss();
 latencies.sort((a, b) => a - b);
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
@@ -148,6 +160,7 @@ const table = [
   '|---|---|---|---|',
   `| start → first accepted connection (median / p90) | ${fmt(quantile(starts, 0.5))} / ${fmt(quantile(starts, 0.9))} | < 500 ms | 2.5 s / 8–10 s |`,
   `| idle RSS, no channels | ${idleRss.toFixed(1)} MB | < 60 MB | 353 MB / 756–1,024 MB |`,
+  `| idle RSS of a bare Node \`http.createServer()\` (for comparison) | ${bareRss.toFixed(1)} MB | | |`,
   `| RSS after the load below | ${loadedRss.toFixed(1)} MB | | |`,
   `| \`openclaw status\` wall time (median) | ${fmt(quantile(statusTimes, 0.5))} | < 200 ms | 2.0 s / 4.1 s |`,
   `| \`openclaw health\` wall time (median) | ${fmt(quantile(healthTimes, 0.5))} | < 200 ms | 1.1 s |`,
