@@ -63,14 +63,23 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 const NOW_FORMAT = { hourCycle: 'h23', weekday: 'long', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
 
+// Building an Intl.DateTimeFormat costs about a third of a millisecond, on every run's
+// prompt: keep one per zone (a handful at most).
+const zoneFormats = new Map<string, [string, Intl.DateTimeFormat]>();
+
 function zoneFormat(timezone: string | undefined): [string, Intl.DateTimeFormat] {
   const zone = timezone?.trim() || 'UTC';
-  try {
-    return [zone, new Intl.DateTimeFormat('en-US', { ...NOW_FORMAT, timeZone: zone })];
-  } catch {
-    // An unknown zone name (RangeError): say UTC rather than fail the run.
-    return ['UTC', new Intl.DateTimeFormat('en-US', { ...NOW_FORMAT, timeZone: 'UTC' })];
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    try {
+      format = [zone, new Intl.DateTimeFormat('en-US', { ...NOW_FORMAT, timeZone: zone })];
+    } catch {
+      // An unknown zone name (RangeError): say UTC rather than fail the run.
+      format = ['UTC', new Intl.DateTimeFormat('en-US', { ...NOW_FORMAT, timeZone: 'UTC' })];
+    }
+    if (zoneFormats.size < 32) zoneFormats.set(zone, format);
   }
+  return format;
 }
 
 /**
