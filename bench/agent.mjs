@@ -7,13 +7,12 @@
 // Usage: node bench/agent.mjs [--turns N]   (after `pnpm build`; scripts/bench.sh does both)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
 import { startFakeAnthropic } from '../packages/agent/test/fake-providers.ts';
+import { connect, freePort } from './gateway-client.mjs';
 import { machineLine, quantile, writeSection } from './report.mjs';
 
 const { values } = parseArgs({ options: { turns: { type: 'string', default: '200' } } });
@@ -23,42 +22,7 @@ const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 const PROVIDER_DELAY_MS = 20;
 const CONCURRENT = 20;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-/** An operator connection; `events` receives every event frame. */
-function connect(port, onEvent) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
-    const pending = new Map();
-    let ids = 0;
-    const request = (method, params = {}) =>
-      new Promise((res) => {
-        const id = String(++ids);
-        pending.set(id, res);
-        socket.send(JSON.stringify({ type: 'req', id, method, params }));
-      });
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      if (frame.type === 'event' && frame.event === 'connect.challenge') {
-        request('connect', { minProtocol: 3, maxProtocol: 4, client: { id: 'cli', version: 'bench', platform: 'linux', mode: 'cli' }, scopes: ['operator.admin'], auth: { token: TOKEN } }).then((res) =>
-          res.ok ? resolve({ socket, request }) : reject(new Error(res.error?.message)),
-        );
-      } else if (frame.type === 'event') onEvent?.(frame);
-      else if (frame.type === 'res') {
-        pending.get(frame.id)?.(frame);
-        pending.delete(frame.id);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
@@ -82,7 +46,7 @@ const waiters = new Map();
 let client;
 for (;;) {
   try {
-    client = await connect(port, (frame) => waiters.get(frame.payload?.runId)?.(frame));
+    client = await connect(port, TOKEN, (frame) => waiters.get(frame.payload?.runId)?.(frame));
     break;
   } catch {
     if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}`);

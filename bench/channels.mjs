@@ -5,26 +5,18 @@
 // Usage: node bench/channels.mjs   (after `pnpm build`; scripts/bench.sh does both)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeDiscord } from '../packages/channel-discord/test/fake-discord.ts';
 import { FakeBotApi } from '../packages/channel-telegram/test/fake-bot-api.ts';
+import { freePort } from './gateway-client.mjs';
 import { machineLine, writeSection } from './report.mjs';
 
 const cli = join(import.meta.dirname, '..', 'apps', 'cli', 'dist', 'openclaw.js');
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 const TELEGRAM_TOKEN = '123456:bench-telegram-token';
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 

@@ -7,11 +7,10 @@
 // Usage: node bench/gateway.mjs [--runs N]   (after `pnpm build`; scripts/bench.sh does both)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
+import { connect, freePort } from './gateway-client.mjs';
 import { machineLine, quantile, writeSection } from './report.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
@@ -19,14 +18,6 @@ const runs = Number(values.runs);
 const cli = join(import.meta.dirname, '..', 'apps', 'cli', 'dist', 'openclaw.js');
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function home() {
   const dir = mkdtempSync(join(tmpdir(), 'oc-bench-gw-'));
@@ -35,32 +26,6 @@ function home() {
   return dir;
 }
 
-/** Opens a client, completes connect, resolves with {socket, request}. Rejects if refused. */
-function connect(port) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
-    const pending = new Map();
-    let ids = 0;
-    const request = (method, params = {}) =>
-      new Promise((res) => {
-        const id = String(++ids);
-        pending.set(id, res);
-        socket.send(JSON.stringify({ type: 'req', id, method, params }));
-      });
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      if (frame.type === 'event' && frame.event === 'connect.challenge') {
-        request('connect', { minProtocol: 3, maxProtocol: 4, client: { id: 'cli', version: 'bench', platform: 'linux', mode: 'cli' }, scopes: ['operator.admin'], auth: { token: TOKEN } }).then((res) =>
-          res.ok ? resolve({ socket, request }) : reject(new Error(res.error?.message)),
-        );
-      } else if (frame.type === 'res') {
-        pending.get(frame.id)?.(frame);
-        pending.delete(frame.id);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 async function startGateway() {
   const dir = home();
@@ -71,7 +36,7 @@ async function startGateway() {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   for (;;) {
     try {
-      const client = await connect(port);
+      const client = await connect(port, TOKEN);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       return { child, port, dir, client, ms };
     } catch {
@@ -132,7 +97,7 @@ const idleRss = rssMb(gw.child.pid);
 const statusTimes = timeCli(['status', '--json', '--url', `ws://127.0.0.1:${gw.port}`, '--token', TOKEN], gw.dir);
 const healthTimes = timeCli(['health', '--json', '--url', `ws://127.0.0.1:${gw.port}`, '--token', TOKEN], gw.dir);
 
-const clients = await Promise.all(Array.from({ length: 10 }, () => connect(gw.port)));
+const clients = await Promise.all(Array.from({ length: 10 }, () => connect(gw.port, TOKEN)));
 const latencies = [];
 const deadline = Date.now() + 3000;
 await Promise.all(
