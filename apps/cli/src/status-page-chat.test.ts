@@ -70,12 +70,18 @@ describe.skipIf(CHROMIUM === undefined)('the status page chat box in Chromium', 
   });
 
   afterAll(async () => {
-    browser?.kill('SIGKILL');
+    // Chromium's helpers (zygote, renderer) share its process group and keep writing to the
+    // profile: end them all, and wait, before the profile is removed.
+    if (browser?.pid !== undefined && browser.exitCode === null) {
+      const exited = new Promise((resolve) => browser.once('exit', resolve));
+      process.kill(-browser.pid, 'SIGKILL');
+      await exited;
+    }
     gateway?.child.kill('SIGTERM');
     await gateway?.exited;
     await provider?.close();
     rmSync(home, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it('shows the history, sends a message and streams the reply in', async () => {
@@ -83,7 +89,7 @@ describe.skipIf(CHROMIUM === undefined)('the status page chat box in Chromium', 
     browser = spawn(
       CHROMIUM as string,
       ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, `--remote-debugging-port=${debugPort}`, `http://127.0.0.1:${port}/?token=${TOKEN}`],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', detached: true },
     );
     const page = await vi.waitFor(() => devtools(debugPort), { timeout: 15_000, interval: 200 });
     try {
