@@ -1,22 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandHome } from '@openclaw/config';
+import { WORKSPACE_TEMPLATES, resolveWorkspaceDir } from '@openclaw/agent';
+import type { WorkspaceConfig } from '@openclaw/agent';
 import { check, errorText, plural } from './doctor-check.ts';
 import type { DoctorCheck, DoctorContext } from './doctor-check.ts';
 
-/** The workspace files the agent reads, with the short starting text doctor writes for a missing one. */
-export const WORKSPACE_FILES: ReadonlyArray<{ name: string; template: string }> = [
-  { name: 'AGENTS.md', template: '# AGENTS.md\n\nHow the agent should work: its rules, its tools, what to ask before doing.\n' },
-  { name: 'SOUL.md', template: '# SOUL.md\n\nWho the agent is: its name, its tone, what it cares about.\n' },
-  { name: 'MEMORY.md', template: '# MEMORY.md\n\nLong-term notes the agent keeps about you and its work.\n' },
-];
+/** The workspace files doctor and onboard create, with the agent's own starting texts. */
+export const WORKSPACE_FILES: ReadonlyArray<{ name: string; template: string }> = WORKSPACE_TEMPLATES.map(({ name, content }) => ({ name, template: content }));
 
-/** `agents.defaults.workspace`, else `<stateDir>/workspace`. */
+/** The directory the agent reads: `agents.defaults.workspace` (relative to the state dir), else `<stateDir>/workspace`. */
 export function workspaceDir(context: DoctorContext): string {
   const config: unknown = context.loaded.config ?? context.loaded.input;
-  const agents = (config as { agents?: { defaults?: { workspace?: unknown } } }).agents;
-  const configured = agents?.defaults?.workspace;
-  return typeof configured === 'string' && configured !== '' ? expandHome(configured, context.home) : join(context.loaded.paths.stateDir, 'workspace');
+  return resolveWorkspaceDir({ stateDir: context.loaded.paths.stateDir, config: config as WorkspaceConfig, home: context.home });
 }
 
 /**

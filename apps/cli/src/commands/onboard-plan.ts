@@ -6,7 +6,6 @@ import {
   ConfigError,
   DEFAULT_GATEWAY_PORT,
   ensurePrivateDir,
-  expandHome,
   formatConfigPath,
   loadConfig,
   readOptionalText,
@@ -17,6 +16,8 @@ import {
   writeFileAtomic,
 } from '@openclaw/config';
 import type { ConfigPath, OpenClawPaths } from '@openclaw/config';
+import { resolveWorkspaceDir } from '@openclaw/agent';
+import type { WorkspaceConfig } from '@openclaw/agent';
 import { CredentialStore } from '@openclaw/state';
 import { MIN_TOKEN_LENGTH } from './doctor-audit.ts';
 import { WORKSPACE_FILES } from './doctor-workspace.ts';
@@ -226,8 +227,8 @@ export function planOnboarding(existing: OnboardExisting, answers: OnboardAnswer
   } else items.push({ step: 'gateway', what: 'gateway.auth.token', status: 'kept' });
 
   // Workspace files: created only when missing.
-  const configuredWorkspace = valueAtPath(existing.input, ['agents', 'defaults', 'workspace']);
-  const workspaceDir = typeof configuredWorkspace === 'string' && configuredWorkspace !== '' ? expandHome(configuredWorkspace) : join(existing.paths.stateDir, 'workspace');
+  // The directory the agent will read (relative paths are relative to the state dir).
+  const workspaceDir = resolveWorkspaceDir({ stateDir: existing.paths.stateDir, config: existing.input as WorkspaceConfig });
   const missingWorkspace = [...WORKSPACE_FILES.map((f) => f.name), 'skills/'].filter((name) => !existsSync(join(workspaceDir, name)));
   for (const name of [...WORKSPACE_FILES.map((f) => f.name), 'skills/']) items.push({ step: 'workspace', what: `workspace/${name}`, status: missingWorkspace.includes(name) ? 'added' : 'kept' });
 
