@@ -78,7 +78,9 @@ export class RunEventStream {
     this.#sentText = this.#text;
     this.#lastDeltaAt = this.#clock();
     this.#agent('assistant', { text: this.#text, delta });
-    this.#broadcast('chat', { runId: this.#runId, sessionKey: this.#sessionKey, seq: ++this.#chatSeq, state: 'delta', message: assistantMessage(this.#text, this.#lastDeltaAt) });
+    // Like the original: a slow client may miss deltas (each carries the text so far, and the
+    // final event the whole reply) rather than be disconnected for them.
+    this.#broadcast('chat', { runId: this.#runId, sessionKey: this.#sessionKey, seq: ++this.#chatSeq, state: 'delta', message: assistantMessage(this.#text, this.#lastDeltaAt) }, { dropIfSlow: true });
   }
 
   #agent(stream: string, data: Record<string, unknown>): void {

@@ -143,6 +143,11 @@ export function registerChatMethods(gateway: Pick<Gateway, 'registerMethod' | 'b
       const sessionKey = text(p, 'sessionKey', 'agent') ?? (agentId ? `agent:${agentId}:main` : 'main');
       const timeoutSeconds = positive(p, 'timeout', 'agent');
       const runId = text(p, 'idempotencyKey', 'agent') || randomUUID();
+      const done = recent.get(runId);
+      if (done) {
+        if (done.status === 'error') throw runError(done);
+        return runSummary(done);
+      }
       const existing = runtime.get(runId);
       const handle = existing ?? start({ sessionKey, message, runId, timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, extraSystemPrompt: text(p, 'extraSystemPrompt', 'agent') });
       context.sendInterim({ runId, status: 'accepted', acceptedAt: clock() });

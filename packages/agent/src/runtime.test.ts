@@ -228,4 +228,25 @@ describe('AgentRuntime', () => {
     await agent.run({ sessionKey: 'main', message: 'again' }).result;
     expect((anthropic.requests[1]?.body as { system: string }).system).toContain('The user likes tea.');
   });
+
+  it('a queued run aborted while it waits ends at once, and the running one is not disturbed', async () => {
+    anthropic.script([{ text: ['slow ', 'first'], delayMs: 300 }]);
+    const agent = runtime();
+    const first = agent.run({ sessionKey: 'main', message: 'one' });
+    const second = agent.run({ sessionKey: 'main', message: 'two' });
+    await anthropic.received(1);
+    second.abort();
+    const settled = await Promise.race([second.result, first.result.then(() => 'first finished first')]);
+    expect(settled).toMatchObject({ runId: second.runId, status: 'aborted' });
+    expect(await first.result).toMatchObject({ status: 'ok', text: 'slow first' });
+    expect(anthropic.requests).toHaveLength(1);
+  });
+
+  it('never repeats the API key a provider quotes in its error', async () => {
+    const config = configWith({ agents: { defaults: { model: { primary: 'anthropic/claude-test', fallbacks: [] } } } });
+    anthropic.script({ status: 401, message: 'invalid x-api-key: sk-ant-test' });
+    const result = await runtime({ config }).run({ sessionKey: 'main', message: 'hi' }).result;
+    expect(result.error?.message).toBe('anthropic/claude-test: 401 invalid x-api-key: [redacted]');
+    expect(JSON.stringify(transcriptLines(result.sessionId as string))).not.toContain('sk-ant-test');
+  });
 });

@@ -90,6 +90,8 @@ export interface RunHandle {
 }
 
 const RESET_REPLY = 'New session started.';
+/** pi-ai's cost block; prices are not known here, so every field is 0 (as the original writes for unknown models). */
+const NO_COST = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 });
 
 /**
  * Runs agent turns. Runs of one session are strictly ordered; runs of different sessions
@@ -123,10 +125,25 @@ export class AgentRuntime {
     const started = this.#clock();
     const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
     const aborted = (): RunResult => ({ runId, sessionKey, sessionId: undefined, status: 'aborted', text: '', durationMs: this.#clock() - started });
-    const result = this.#queue
-      .enqueue(sessionKey, () => (signal.aborted ? aborted() : this.#execute({ ...request, sessionKey }, runId, signal, started)))
-      .catch((error: unknown) => ({ ...aborted(), status: 'error' as const, error: toAgentError(error, undefined) }))
-      .finally(() => this.#runs.delete(runId));
+    let executing = false;
+    const queued = this.#queue
+      .enqueue(sessionKey, () => {
+        if (signal.aborted) return aborted();
+        executing = true;
+        return this.#execute({ ...request, sessionKey }, runId, signal, started);
+      })
+      .catch((error: unknown) => ({ ...aborted(), status: 'error' as const, error: toAgentError(error, undefined) }));
+    // A run aborted while it waits behind another ends now, not when its turn comes (its
+    // queue slot stays, as a no-op, so the order of the others is kept).
+    const abortedWhileQueued = new Promise<RunResult>((resolve) => {
+      const onAbort = () => {
+        if (!executing) resolve(aborted());
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      void queued.finally(() => signal.removeEventListener('abort', onAbort));
+    });
+    const result = Promise.race([queued, abortedWhileQueued]).finally(() => this.#runs.delete(runId));
     const handle: RunHandle = { runId, sessionKey, result, abort: () => controller.abort() };
     this.#runs.set(runId, handle);
     return handle;
@@ -255,9 +272,10 @@ export class AgentRuntime {
       if (attempt > 0) await sleep((this.#o.fallbackDelayMs ?? fallbackDelayMs)(attempt), run.signal);
       let target: ModelTarget | undefined;
       let streamed = false;
+      let apiKey: string | undefined;
       try {
         target = resolveModelTarget(config, ref);
-        const apiKey = await this.#apiKey(config, target);
+        apiKey = await this.#apiKey(config, target);
         const caller = this.#o.callers?.[target.endpoint.api] ?? MODEL_CALLERS[target.endpoint.api];
         run.onAttempt(target);
         const response = await caller({
@@ -274,9 +292,10 @@ export class AgentRuntime {
         return { target, response };
       } catch (caught) {
         const kind = classifyFailure(caught, run.signal);
+        // Provider error text can quote the key it refused; it goes to logs and to chats.
+        const error = withoutSecret(toAgentError(caught, target ?? ref, run.signal), apiKey);
         // Once text has reached the client, another model cannot take over the same reply.
-        if (kind === 'abort' || kind === 'fatal' || streamed) throw caught;
-        const error = toAgentError(caught, target ?? ref, run.signal);
+        if (kind === 'abort' || kind === 'fatal' || streamed) throw error;
         failures.push(error);
         const next = chain[attempt + 1];
         if (next) {
@@ -306,13 +325,19 @@ export class AgentRuntime {
       provider: target.provider,
       model: target.model,
       usage: usage
-        ? { input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, totalTokens: usage.input + usage.output + usage.cacheRead + usage.cacheWrite, cost: { total: 0 } }
-        : { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0, cost: { total: 0 } },
+        ? { input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, totalTokens: usage.input + usage.output + usage.cacheRead + usage.cacheWrite, cost: NO_COST }
+        : { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0, cost: NO_COST },
       stopReason,
       timestamp: this.#clock(),
     };
     await store.append(sessionKey, { type: 'message', message }, { endOfTurn: true });
   }
+}
+
+/** `error` with every occurrence of `secret` in its message replaced. */
+function withoutSecret(error: AgentError, secret: string | undefined): AgentError {
+  if (!secret || secret.length < 8 || !error.message.includes(secret)) return error;
+  return new AgentError(error.code, error.message.split(secret).join('[redacted]'), { hint: error.hint, status: error.status, model: error.model });
 }
 
 /** The default agent: the one marked `default`, else the first, else `main`. */

@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.ts';
 import type { GatewaySession } from '../gateway-client.ts';
 import { GatewayTransportError } from '../gateway-client.ts';
 import { UsageError } from '../global-flags.ts';
-import { printError, printJson } from '../output.ts';
+import { print, printError, printJson } from '../output.ts';
 import type { RemoteFlags } from './gateway.ts';
 import { connectTarget, reportGatewayFailure, resolveTarget } from './gateway.ts';
 
@@ -19,7 +19,8 @@ export interface AgentFlags extends RemoteFlags {
 export interface TurnOutcome {
   runId: string;
   sessionKey: string;
-  state: 'final' | 'aborted' | 'error';
+  /** `stopped`: the message was `/stop`, which ends runs instead of starting one. */
+  state: 'final' | 'aborted' | 'error' | 'stopped';
   text: string;
   errorMessage?: string;
   errorHint?: string;
@@ -84,10 +85,19 @@ export function streamTurn(session: GatewaySession, request: { url: string; sess
       },
       () => undefined,
     );
-    session.request('chat.send', { sessionKey: request.sessionKey, message: request.message, idempotencyKey: runId }).catch((error: unknown) => {
-      unsubscribe();
-      reject(error);
-    });
+    session.request('chat.send', { sessionKey: request.sessionKey, message: request.message, idempotencyKey: runId }).then(
+      (ack) => {
+        // `/stop` answers {ok, aborted, runIds} and starts no run: there is no event to wait for.
+        const answer = ack as { status?: unknown; aborted?: unknown } | undefined;
+        if (answer?.status === 'started' || answer?.status === 'in_flight') return;
+        unsubscribe();
+        resolve({ runId, sessionKey, state: 'stopped', text: '', errorMessage: answer?.aborted === true ? 'stopped the running reply' : 'nothing was running' });
+      },
+      (error: unknown) => {
+        unsubscribe();
+        reject(error);
+      },
+    );
   });
   const abort = () => void session.request('chat.abort', { sessionKey: request.sessionKey, runId }).catch(() => undefined);
   return { outcome, abort };
@@ -96,6 +106,10 @@ export function streamTurn(session: GatewaySession, request: { url: string; sess
 /** Prints how a turn ended when it did not end well; returns the exit code. */
 export function reportOutcome(outcome: TurnOutcome): number {
   if (outcome.state === 'final') return ExitCode.ok;
+  if (outcome.state === 'stopped') {
+    print(outcome.errorMessage ?? 'stopped');
+    return ExitCode.ok;
+  }
   if (outcome.state === 'aborted') {
     printError('the run was aborted');
     return ExitCode.failure;
@@ -122,7 +136,7 @@ export async function agentCommand(flags: AgentFlags, version: string): Promise<
     });
     if (flags.json) printJson(outcome);
     else if (outcome.text !== '') process.stdout.write('\n');
-    process.exitCode = flags.json ? (outcome.state === 'final' ? ExitCode.ok : ExitCode.failure) : reportOutcome(outcome);
+    process.exitCode = flags.json ? (outcome.state === 'final' || outcome.state === 'stopped' ? ExitCode.ok : ExitCode.failure) : reportOutcome(outcome);
   } catch (error) {
     if (!reportGatewayFailure(error, target, flags.json)) throw error;
   }

@@ -45,9 +45,10 @@ export async function callOpenAI(request: ModelRequest): Promise<ModelResponse> 
     }
     if (choice?.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? 'stop';
     if (chunk.usage) {
-      usage.input = chunk.usage.prompt_tokens ?? 0;
-      usage.output = chunk.usage.completion_tokens ?? 0;
+      // prompt_tokens includes the cached ones; pi-ai's usage counts them apart (as Anthropic does).
       usage.cacheRead = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
+      usage.input = Math.max(0, (chunk.usage.prompt_tokens ?? 0) - usage.cacheRead);
+      usage.output = chunk.usage.completion_tokens ?? 0;
     }
   }
   // The SDKs end the stream quietly when its signal aborts; the run must see the abort.
