@@ -63,4 +63,14 @@ describe('chunkText', () => {
     expect(chunks.map((chunk) => chunk.split('\n').length)).toEqual([17, 17, 16]);
     expect(chunks.join('\n')).toBe(text);
   });
+
+  it('counts the closing fence against the line cap', () => {
+    const code = Array.from({ length: 40 }, (_, i) => `x${i}`).join('\n');
+    const chunks = chunkText(`\`\`\`\n${code}\n\`\`\``, { limit: 2000, maxLines: 17 });
+    for (const chunk of chunks) {
+      expect(chunk.split('\n').length).toBeLessThanOrEqual(17);
+      expect(chunk.split('\n').filter((line) => line.startsWith('```')).length % 2).toBe(0);
+    }
+    expect(chunks.join('\n').split('\n').filter((line) => /^x\d+$/.test(line))).toEqual(code.split('\n'));
+  });
 });

@@ -79,10 +79,15 @@ export function chunkText(text: string, options: ChunkOptions): string[] {
     const reserve = 1 + Math.max(3, ...[...rest.matchAll(/^ {0,3}([`~]{3,})/gm)].map((m) => (m[1] as string).length));
     let window = rest.slice(0, Math.max(1, limit - reserve));
     if (maxLines !== undefined) window = window.slice(0, lineCut(window, maxLines) + 1);
-    const { at, skip } = breakPoint(window);
+    let { at, skip } = breakPoint(window);
+    let open = openFence(rest.slice(0, at));
+    // A closing fence adds a line: inside a code block, cut one line earlier.
+    if (open !== undefined && maxLines !== undefined && lineCount(rest.slice(0, at).replace(/\s+$/, '')) >= maxLines) {
+      ({ at, skip } = breakPoint(window.slice(0, lineCut(window, maxLines - 1) + 1)));
+      open = openFence(rest.slice(0, at));
+    }
     let piece = rest.slice(0, at).replace(/\s+$/, '');
     let remainder = rest.slice(at + skip);
-    const open = openFence(piece);
     if (open !== undefined) {
       piece = `${piece}\n${closingFor(open)}`;
       remainder = `${open}\n${remainder.replace(/^\n/, '')}`;

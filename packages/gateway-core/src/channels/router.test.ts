@@ -53,6 +53,7 @@ describe('createChannelRouter', () => {
   let channel: FakeChannel;
   let registry: ChannelRegistry;
   let turns: AgentTurnRequest[];
+  let stops: string[];
   let reply: (request: AgentTurnRequest) => AgentTurnResult;
 
   beforeEach(async () => {
@@ -60,6 +61,7 @@ describe('createChannelRouter', () => {
     pairing = new PairingStore({ stateDir });
     channel = new FakeChannel({ id: 'fake', label: 'Fake Chat' });
     turns = [];
+    stops = [];
     reply = (request) => ({ status: 'ok', text: `echo: ${request.message}` });
     const router = createChannelRouter({
       channels: { account: (c, a) => registry.account(c, a), send: (r) => registry.send(r), sendTyping: (r) => registry.sendTyping(r), snapshot: () => registry.snapshot() },
@@ -68,6 +70,10 @@ describe('createChannelRouter', () => {
       runTurn: async (request) => {
         turns.push(request);
         return reply(request);
+      },
+      abortSession: (key) => {
+        stops.push(key);
+        return stops.length === 1 ? 1 : 0;
       },
     });
     registry = new ChannelRegistry({ onInbound: router, stateDir });
@@ -119,5 +125,14 @@ describe('createChannelRouter', () => {
     reply = () => ({ status: 'aborted', text: 'partial' });
     await instance().receive({ senderId: '42' });
     expect(channel.sent.length).toBe(4);
+  });
+
+  it('/stop from an allowed sender ends the session\'s runs instead of reaching the agent', async () => {
+    await pairing.allow('fake', '42');
+    await instance().receive({ senderId: '42', text: '/stop' });
+    await instance().receive({ senderId: '42', text: ' /STOP ' });
+    expect(stops).toEqual(['agent:main:fake:dm:42', 'agent:main:fake:dm:42']);
+    expect(turns).toHaveLength(0);
+    expect(sentTexts()).toEqual(['Stopped.', 'Nothing to stop.']);
   });
 });

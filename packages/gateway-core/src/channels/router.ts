@@ -36,6 +36,8 @@ export interface ChannelRouterOptions {
   session(): { dmScope: DmScope; mainKey?: string | undefined; agentId?: string | undefined };
   /** How often the typing indicator is refreshed (default 6 s; platforms drop it after ~5-10 s). */
   typingIntervalMs?: number;
+  /** Ends the runs of a session (a sender's `/stop`); returns how many there were. Without it `/stop` goes to the agent as text. */
+  abortSession?(sessionKey: string): number;
   logger?: GatewayLogger;
 }
 
@@ -69,8 +71,22 @@ export function sessionKeyFor(message: InboundMessage, session: { dmScope: DmSco
 export function createChannelRouter(options: ChannelRouterOptions): (message: InboundMessage) => Promise<void> {
   const typingIntervalMs = options.typingIntervalMs ?? 6_000;
   const logger = options.logger;
+  // One reply at a time per chat: a short answer must not land between the chunks of a long one.
+  const deliveries = new Map<string, Promise<void>>();
 
-  const deliver = async (message: InboundMessage, text: string): Promise<void> => {
+  const deliver = (message: InboundMessage, text: string): Promise<void> => {
+    const chat = `${message.channel}\u0000${message.accountId}\u0000${message.chatId}\u0000${message.threadId ?? ''}`;
+    const previous = deliveries.get(chat) ?? Promise.resolve();
+    const next = previous.then(() => send(message, text));
+    const settled = next.catch(() => undefined);
+    deliveries.set(chat, settled);
+    void settled.then(() => {
+      if (deliveries.get(chat) === settled) deliveries.delete(chat);
+    });
+    return next;
+  };
+
+  const send = async (message: InboundMessage, text: string): Promise<void> => {
     await deliverText(options.channels, {
       channel: message.channel,
       accountId: message.accountId,
@@ -105,6 +121,11 @@ export function createChannelRouter(options: ChannelRouterOptions): (message: In
     }
     const session = options.session();
     const sessionKey = sessionKeyFor(message, session);
+    if (options.abortSession && message.text.trim().toLowerCase() === '/stop') {
+      const stopped = options.abortSession(sessionKey);
+      await deliver(message, stopped > 0 ? 'Stopped.' : 'Nothing to stop.');
+      return;
+    }
     const target = { channel: message.channel, accountId: message.accountId, target: message.chatId, ...(message.threadId ? { threadId: message.threadId } : {}) };
     const typing = () => void options.channels.sendTyping(target).catch(() => false);
     typing();
