@@ -9,7 +9,7 @@ import { FakeDiscord, mention } from '@openclaw/channel-discord/testing';
 import { FakeBotApi } from '@openclaw/channel-telegram/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayProcess } from '../test/gateway-process.ts';
-import { freePort, startGateway } from '../test/gateway-process.ts';
+import { WsClient, freePort, startGateway } from '../test/gateway-process.ts';
 import { CLI, assertBuilt, tempHome } from '../test/run-cli.ts';
 
 const TOKEN = 'channels-e2e-token-0123456789abcdef';
@@ -138,9 +138,15 @@ describe('channels through the built gateway', () => {
     discord.rejectIdentify(4004);
     writeConfig({ discord: { token: discord.token, apiBaseUrl: discord.restApi }, telegram: { ...telegramSection, apiRoot: telegram.apiRoot, dmPolicy: 'open', allowFrom: ['*'] } });
     await start();
+    // An operator client sees the channel's run as chat events, as it sees chat.send's.
+    const watcher = await WsClient.open(`ws://127.0.0.1:${port}/`);
+    expect((await watcher.connect({ min: 3, max: 4 }, TOKEN)).ok).toBe(true);
     provider.script({ text: 'still here' });
     telegram.pushMessage({ text: 'are you up?' });
     await vi.waitFor(() => expect(sentTexts()).toContain('still here'), { timeout: 10_000 });
+    const final = await watcher.next((f) => f.event === 'chat' && (f.payload as { state?: string }).state === 'final');
+    expect(final.payload).toMatchObject({ sessionKey: 'agent:main:telegram:dm:1001', message: { content: [{ type: 'text', text: 'still here' }] } });
+    watcher.close();
     const payload = await channelsStatus();
     expect(payload.channelAccounts.discord?.[0]).toMatchObject({ state: 'auth-failed', connected: false });
     expect(payload.channelAccounts.telegram?.[0]).toMatchObject({ state: 'running', connected: true });

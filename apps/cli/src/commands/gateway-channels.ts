@@ -2,9 +2,11 @@
 // imported only when its channel is configured, so an idle gateway without channels never
 // loads grammY, discord.js or Baileys), the plugins `plugins` names, and the router that
 // hands their messages to the agent.
+import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { AgentRuntime } from '@openclaw/agent';
-import { defaultAgentId } from '@openclaw/agent';
+import { CHAT_METHODS_DEFAULTS, RunEventStream, defaultAgentId } from '@openclaw/agent';
+import type { Broadcast } from '@openclaw/agent';
 import type { Env, OpenClawConfig } from '@openclaw/config';
 import type { ChannelPlugin, ChannelRegistry, GatewayLogger, InboundMessage } from '@openclaw/gateway-core';
 import { createChannelRouter } from '@openclaw/gateway-core';
@@ -71,6 +73,8 @@ export interface ChannelRouterDeps {
   stateDir: string;
   agent: AgentRuntime;
   logger: GatewayLogger;
+  /** The gateway's broadcast: channel runs emit `chat` and `agent` events like chat.send's. */
+  broadcast: Broadcast;
 }
 
 /** The registry's inbound handler: access and pairing, then an agent turn, then the reply. */
@@ -82,8 +86,21 @@ export function channelRouter(registry: ChannelRegistry, deps: ChannelRouterDeps
     session: () => ({ dmScope: config.session.dmScope, mainKey: config.session.mainKey, agentId: defaultAgentId(config) }),
     typingIntervalMs: config.agents.defaults.typingIntervalSeconds * 1000,
     logger: deps.logger.child({ module: 'router' }),
+    abortSession: (sessionKey) => agent.abortSession(sessionKey).length,
     runTurn: async (request) => {
-      const result = await agent.run({ sessionKey: request.sessionKey, message: request.message, meta: request.meta, ...(request.extraSystemPrompt ? { extraSystemPrompt: request.extraSystemPrompt } : {}) }).result;
+      // Dashboards and `openclaw chat` see channel conversations as they happen.
+      const runId = randomUUID();
+      const events = new RunEventStream({ broadcast: deps.broadcast, runId, sessionKey: agent.sessionKey(request.sessionKey), intervalMs: CHAT_METHODS_DEFAULTS.deltaIntervalMs, clock: Date.now });
+      const handle = agent.run({
+        sessionKey: request.sessionKey,
+        message: request.message,
+        runId,
+        meta: request.meta,
+        ...(request.extraSystemPrompt ? { extraSystemPrompt: request.extraSystemPrompt } : {}),
+        onEvent: (event) => events.on(event),
+      });
+      const result = await handle.result;
+      events.end(result);
       return { status: result.status, text: result.text, ...(result.error ? { error: { message: result.error.message } } : {}) };
     },
   });

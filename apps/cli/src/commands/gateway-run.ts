@@ -258,7 +258,7 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     return store;
   };
   const agent = attachAgent(gateway, { config, stateDir, env: loaded.env.values, sessions, logger });
-  route = channelRouter(channels, { config, stateDir, agent, logger });
+  route = channelRouter(channels, { config, stateDir, agent, logger, broadcast: (event, payload, options) => gateway.broadcast(event, payload, options) });
   registerStatusMethod(gateway, {
     version,
     bindMode,
@@ -341,8 +341,9 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
   print('Press Ctrl-C to stop.');
 
   await stopped;
-  await channels.stopAll();
-  await agent.close();
+  // Together: a channel whose stop hangs must not keep runs from being aborted (and their
+  // partial replies written) before the deadline ends the process.
+  await Promise.all([channels.stopAll(), agent.close()]);
   removeSignalHandlers();
   for (const store of stores.values()) store.close();
   lock.release();
