@@ -41,6 +41,7 @@ export class DiscordChannel implements ChannelInstance {
   readonly #options: DiscordConnectionOptions;
   readonly #client: Client;
   #started = false;
+  #login: Promise<void> | undefined;
   #stopped = false;
   #closeCode: number | undefined;
   #reportedMissingContent = false;
@@ -75,8 +76,15 @@ export class DiscordChannel implements ChannelInstance {
     const aborted = once(signal, 'abort', { signal: stopWaiting.signal }).then(() => {
       throw new Error('start aborted');
     });
+    const login = this.#client.login(config.token);
+    // stop() waits for this: destroying the client before login() has opened its gateway
+    // connection leaves that connection open (discord.js connects after a destroy).
+    this.#login = login.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      await Promise.race([this.#client.login(config.token).then(() => ready), aborted]);
+      await Promise.race([login.then(() => ready), aborted]);
     } catch (error) {
       const refusal = this.#closeCode === undefined ? undefined : refusalOfCloseCode(this.#closeCode);
       throw refusal === undefined ? toChannelFailure(error, accountId, config.token) : refusalError(refusal, accountId, error);
@@ -91,11 +99,13 @@ export class DiscordChannel implements ChannelInstance {
   /** Destroys the client; waits for the gateway's close handshake at most `stopTimeoutMs`. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    const timeout = new AbortController();
+    const deadline = delay(this.#options.stopTimeoutMs, undefined, { signal: timeout.signal, ref: false }).catch(() => undefined);
+    if (this.#login) await Promise.race([this.#login, deadline]);
     const destroyed = this.#client.destroy().catch((error: unknown) => {
       this.#context.logger.debug('discord client destroy failed', { error: this.#mask(error) });
     });
-    const timeout = new AbortController();
-    await Promise.race([destroyed, delay(this.#options.stopTimeoutMs, undefined, { signal: timeout.signal, ref: false }).catch(() => undefined)]);
+    await Promise.race([destroyed, deadline]);
     timeout.abort();
     this.#client.removeAllListeners();
   }

@@ -123,6 +123,15 @@ describe('stop', () => {
     await vi.waitFor(() => expect(h.discord.sessions).toBe(0));
   });
 
+  it('a stop while login is still under way leaves no gateway session behind', async () => {
+    await using h = await startHarness({ idle: true });
+    void h.registry.startAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    await h.registry.stopAll();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.discord.sessions).toBe(0);
+  });
+
   it('does not wait for a gateway that no longer answers beyond its own stop timeout', async () => {
     await using h = await startHarness({ plugin: { stopTimeoutMs: 50 }, registry: { stopTimeoutMs: 10_000 } });
     h.discord.freezeGateway();
