@@ -97,9 +97,12 @@ describe('openAuthStore', () => {
     const store = await openAuthStore(dir);
     await store.saveCreds();
     await store.state.keys.set({ 'pre-key': { '1': { public: Buffer.alloc(32), private: Buffer.alloc(32) } } });
+    await store.state.keys.set({ session: { 'abc.0': Buffer.alloc(8) }, 'lid-mapping': { x: 'y' } });
     await writeFile(join(dir, 'README.txt'), 'keep me');
+    // authDir may be a directory with other JSON in it (the state dir itself): that stays.
+    await writeFile(join(dir, 'openclaw.json'), '{}');
     await clearAuthStore(dir);
-    expect(await readdir(dir)).toEqual(['README.txt']);
+    expect((await readdir(dir)).sort()).toEqual(['README.txt', 'openclaw.json']);
     expect(await readCreds(dir)).toBeUndefined();
     await clearAuthStore(join(dir, 'does-not-exist'));
   });

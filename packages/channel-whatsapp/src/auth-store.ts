@@ -91,8 +91,12 @@ export function linkedJid(creds: AuthenticationCreds | undefined): string | unde
 
 /** Deletes the session (credentials, keys, temporary files) from `dir`; the directory stays. */
 export async function clearAuthStore(dir: string): Promise<void> {
-  await removeFiles(dir, (name) => name.endsWith('.json') || name.endsWith(TEMP_SUFFIX));
+  // Only the session's own files: `authDir` may point at a directory that holds others.
+  await removeFiles(dir, (name) => name === CREDS_FILE || SESSION_FILE.test(name) || name.endsWith(TEMP_SUFFIX));
 }
+
+/** Baileys' key files (`<type>-<id>.json`, the types of its SignalDataTypeMap). */
+const SESSION_FILE = /^(pre-key|session|sender-key|sender-key-memory|app-state-sync-key|app-state-sync-version|lid-mapping|device-list|tctoken|identity-key)-.+\.json$/;
 
 /** Baileys' file name for a key: `/` and `:` are not safe in file names. */
 function keyFileName(type: string, id: string): string {

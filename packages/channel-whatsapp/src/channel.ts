@@ -156,7 +156,13 @@ export class WhatsAppChannel implements ChannelInstance {
   #onConnection(link: SocketLink, update: Partial<ConnectionState>): void {
     if (link !== this.#link || this.#stopping) return;
     if (update.connection === 'open') this.#onOpen(link);
-    else if (update.connection === 'close') void this.#onClose(link, update.lastDisconnect?.error);
+    else if (update.connection === 'close') {
+      // Called from Baileys' event emitter: a rejection here would be unhandled and end the process.
+      this.#onClose(link, update.lastDisconnect?.error).catch((error: unknown) => {
+        this.#context.logger.error('whatsapp close handling failed', { error: error instanceof Error ? error.message : String(error) });
+        this.#context.fail(error);
+      });
+    }
   }
 
   #onOpen(link: SocketLink): void {

@@ -94,6 +94,7 @@ class DeferredChannel implements ChannelInstance {
   readonly #context: ChannelContext<WhatsAppAccount>;
   readonly #load: () => Promise<ChannelInstance>;
   #real: ChannelInstance | undefined;
+  #stopped = false;
 
   constructor(context: ChannelContext<WhatsAppAccount>, load: () => Promise<ChannelInstance>) {
     this.#context = context;
@@ -104,11 +105,16 @@ class DeferredChannel implements ChannelInstance {
   async start(): Promise<void> {
     const dir = sessionDirOf(this.#context.config, this.#context.stateDir);
     if (dir === undefined || !existsSync(join(dir, CREDS_FILE))) throw notLinkedError(this.#context.accountId);
-    this.#real = await this.#load();
-    await this.#real.start();
+    const real = await this.#load();
+    // Stopped while Baileys was loading (seconds on a small VPS): never start, or the real
+    // channel would claim the session directory with nobody left to release it.
+    if (this.#stopped || this.#context.signal.aborted) throw new Error('start aborted');
+    this.#real = real;
+    await real.start();
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#real?.stop();
   }
 
