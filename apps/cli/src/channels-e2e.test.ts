@@ -151,4 +151,18 @@ describe('channels through the built gateway', () => {
     expect(payload.channelAccounts.discord?.[0]).toMatchObject({ state: 'auth-failed', connected: false });
     expect(payload.channelAccounts.telegram?.[0]).toMatchObject({ state: 'running', connected: true });
   });
+
+  it('Telegram webhook mode: updates posted to the gateway port with the secret reach the agent', async () => {
+    writeConfig({ telegram: { botToken: TELEGRAM_TOKEN, apiRoot: telegram.apiRoot, webhookUrl: 'https://bot.example.com/tg-hook', webhookSecret: 'hook_secret_123', dmPolicy: 'open', allowFrom: ['*'] } });
+    await start();
+    await vi.waitFor(() => expect(telegram.webhook()).toMatchObject({ url: 'https://bot.example.com/tg-hook', secretToken: 'hook_secret_123' }), { timeout: 10_000 });
+    const update = { update_id: 1, message: { message_id: 7, date: Math.floor(Date.now() / 1000), chat: { id: 1001, type: 'private' }, from: { id: 1001, is_bot: false, first_name: 'Ada' }, text: 'via webhook' } };
+    const post = (secret: string) =>
+      fetch(`http://127.0.0.1:${port}/tg-hook`, { method: 'POST', headers: { 'content-type': 'application/json', host: 'bot.example.com', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+    expect((await post('wrong')).status).toBe(401);
+    provider.script({ text: 'hooked' });
+    expect((await post('hook_secret_123')).status).toBe(200);
+    await vi.waitFor(() => expect(sentTexts()).toContain('hooked'), { timeout: 10_000 });
+    expect(telegram.callsTo('getUpdates')).toHaveLength(0);
+  });
 });

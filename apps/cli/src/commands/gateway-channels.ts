@@ -3,6 +3,7 @@
 // loads grammY, discord.js or Baileys), the plugins `plugins` names, and the router that
 // hands their messages to the agent.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import type { AgentRuntime } from '@openclaw/agent';
 import { CHAT_METHODS_DEFAULTS, RunEventStream, defaultAgentId } from '@openclaw/agent';
@@ -23,6 +24,24 @@ const BUILTIN_CHANNELS: Readonly<Record<string, PluginFactory>> = {
   // The light entry: Baileys loads only once an account has a session to connect with.
   whatsapp: async () => (await import('@openclaw/channel-whatsapp/plugin')).createWhatsAppPlugin() as unknown as ChannelPlugin,
 };
+
+/** A plugin that serves HTTP itself (Telegram's webhook mode). */
+interface WebhookServing {
+  handleWebhookRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
+const webhookPlugins = new WeakMap<ChannelRegistry, WebhookServing[]>();
+
+/**
+ * The gateway's `httpHandler`: the webhook routes of the channels added to `registry`
+ * (Telegram's `webhookPath`s). Each plugin checks its own secret; others get false.
+ */
+export function channelHttpHandler(registry: ChannelRegistry): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    for (const plugin of webhookPlugins.get(registry) ?? []) if (await plugin.handleWebhookRequest(req, res)) return true;
+    return false;
+  };
+}
 
 /** Channel ids the config schema validates as built-ins: no plugin may take them. */
 const RESERVED_CHANNEL_IDS: readonly string[] = ['telegram', 'discord', 'whatsapp'];
@@ -47,8 +66,10 @@ export async function addConfiguredChannels(registry: ChannelRegistry, config: O
   for (const [id, create] of Object.entries(BUILTIN_CHANNELS)) {
     const section = sections[id];
     if (section === undefined) continue;
-    const result = registry.addFromConfig(await create(env), section);
+    const plugin = await create(env);
+    const result = registry.addFromConfig(plugin, section);
     warnings.push(...result.issues);
+    if (typeof (plugin as Partial<WebhookServing>).handleWebhookRequest === 'function') webhookPlugins.set(registry, [...(webhookPlugins.get(registry) ?? []), plugin as unknown as WebhookServing]);
   }
   const loaded = await loadChannelPlugins(config.plugins, { configDir: dirname(sources.configPath), stateDir: sources.stateDir, reservedIds: RESERVED_CHANNEL_IDS });
   warnings.push(...loaded.warnings);

@@ -27,7 +27,7 @@ import { ExitCode } from '../exit-codes.ts';
 import { UsageError } from '../global-flags.ts';
 import { print, printError, printWarning } from '../output.ts';
 import { attachAgent } from './gateway-agent.ts';
-import { addConfiguredChannels, channelRouter } from './gateway-channels.ts';
+import { addConfiguredChannels, channelHttpHandler, channelRouter } from './gateway-channels.ts';
 import { asConfigError, loadConfigInChild, requireValidConfig } from './gateway-config.ts';
 import { releaseStartupMemorySoon } from './gateway-memory.ts';
 
@@ -234,6 +234,8 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
     port,
     hosts,
     logger,
+    // Channel webhooks (Telegram's webhook mode) on the gateway's port.
+    httpHandler: channelHttpHandler(channels),
     trustedProxies: config.gateway.trustedProxies,
     controlUi: config.gateway.controlUi,
     tailscaleServe: config.gateway.tailscale.mode !== 'off',

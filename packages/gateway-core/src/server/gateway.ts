@@ -56,6 +56,12 @@ export interface GatewayOptions {
   /** Extra fields for `hello-ok.snapshot` (e.g. stateDir, configPath, sessionDefaults). */
   snapshot?: () => Record<string, unknown>;
   /**
+   * Tried first for every HTTP request (before the Host check: a channel webhook is called
+   * through a public proxy under its own host name); resolves true when it answered. It must
+   * authenticate what it accepts itself (Telegram's webhook secret header).
+   */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /**
    * What `health` reports besides the gateway being up, e.g. channel state; `probe` is the
    * request's `probe` flag (active checks). A provider that throws makes `ok` false.
    */
@@ -237,7 +243,26 @@ export function createGateway(options: GatewayOptions): Gateway {
       tailscaleServe: options.tailscaleServe ?? false,
     });
 
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    logger.error('http request failed', { error, url: req.url?.slice(0, 200) });
+    if (!res.headersSent) refuse(res, 500, 'Internal Server Error');
+    else res.destroy();
+  };
+
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.httpHandler) {
+      options.httpHandler(req, res).then(
+        (handled) => {
+          if (!handled) routeRequest(req, res);
+        },
+        (error: unknown) => fail(req, res, error),
+      );
+      return;
+    }
+    routeRequest(req, res);
+  };
+
+  const routeRequest = (req: IncomingMessage, res: ServerResponse) => {
     // Nothing a client sends may take the gateway down: an unexpected throw is a 500.
     try {
       const host = hostGuard(req);
@@ -245,9 +270,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (handleHttpRoute(req, res, { basePath, controlUiEnabled, ready: () => startedAt !== undefined && !stopping })) return;
       refuse(res, 404, 'Not Found');
     } catch (error) {
-      logger.error('http request failed', { error, url: req.url?.slice(0, 200) });
-      if (!res.headersSent) refuse(res, 500, 'Internal Server Error');
-      else res.destroy();
+      fail(req, res, error);
     }
   };
 
