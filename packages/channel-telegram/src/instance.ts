@@ -59,7 +59,7 @@ export class TelegramChannel implements ChannelInstance {
     const mode = config.webhookUrl === undefined ? 'polling' : 'webhook';
     const webhook = mode === 'webhook' ? { webhookPath: config.webhookPath } : {};
     // Before the first call, so an account whose token is refused still shows where the token came from.
-    this.#context.reportStatus({ mode, tokenSource: config.tokenSource, ...webhook });
+    this.#context.reportStatus({ mode, tokenSource: config.tokenSource, ...webhook, ...(mode === 'polling' ? { polling: 'ok' } : {}) });
     const me = await this.#call('getMe', () => bot.api.getMe(apiSignal(signal)));
     bot.botInfo = me;
     bot.on('message', (ctx) => this.#receive(ctx.message, me));
@@ -127,11 +127,13 @@ export class TelegramChannel implements ChannelInstance {
       handle: (update) => bot.handleUpdate(update).catch((error: unknown) => logger.warn('telegram update handling failed', { error: describeError(error, this.#token) })),
       onFailure: (error, attempt, delayMs) => {
         const lastError = pollFailure(error, this.#token, delayMs);
-        this.#context.reportStatus({ connected: false, lastError });
+        // Receiving is interrupted, sending is not (sendMessage works through a 409 or a
+        // getUpdates blip): the account stays connected so replies still go out.
+        this.#context.reportStatus({ polling: 'retrying', lastError });
         logger.warn('telegram polling failed', { error: lastError, attempt, delayMs });
       },
       onRecovered: () => {
-        this.#context.reportStatus({ connected: true, lastError: null });
+        this.#context.reportStatus({ polling: 'ok', lastError: null });
         logger.info('telegram polling recovered');
       },
       onRefused: (error) => this.#context.fail(this.#authError('getUpdates', error)),

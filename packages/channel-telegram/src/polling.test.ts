@@ -69,18 +69,20 @@ describe('polling failures', () => {
     h.fake.fail('getUpdates', FAKE_FAILURES.conflict, { times: Number.POSITIVE_INFINITY });
     await h.registry.startAll();
     await h.fake.waitForCall('getUpdates', { count: 2 });
-    expect(h.account()).toMatchObject({ state: 'running', connected: false, lastError: expect.stringMatching(/^polling conflict: .*409 Conflict: terminated by other getUpdates request.*retrying in/) });
+    expect(h.account()).toMatchObject({ state: 'running', polling: 'retrying', lastError: expect.stringMatching(/^polling conflict: .*409 Conflict: terminated by other getUpdates request.*retrying in/) });
+    // Replies still go out while receiving is interrupted.
+    await expect(h.registry.send({ channel: 'telegram', target: '1001', message: { text: 'still sending' } })).resolves.toMatchObject({ messageIds: [expect.any(String)] });
     await sleep(2_000);
     // 100, 200, 400, 800 ms: about 5 polls in 2 s; a restart loop would make hundreds.
     const polls = h.fake.callsTo('getUpdates').length;
     expect(polls).toBeGreaterThanOrEqual(3);
     expect(polls).toBeLessThan(10);
     expect(h.fake.callsTo('getMe')).toHaveLength(1);
-    expect(h.account()).toMatchObject({ state: 'running', connected: false, reconnectAttempts: 0 });
+    expect(h.account()).toMatchObject({ state: 'running', connected: true, polling: 'retrying', reconnectAttempts: 0 });
 
     h.fake.clearFailures();
-    await waitFor(() => h.account().connected, 3_000, 'recovery');
-    expect(h.account()).toMatchObject({ state: 'running', connected: true, lastError: null });
+    await waitFor(() => h.account().polling === 'ok', 3_000, 'recovery');
+    expect(h.account()).toMatchObject({ state: 'running', connected: true, polling: 'ok', lastError: null });
     h.fake.pushMessage({ text: 'back again' });
     await waitFor(() => h.routed.length === 1, 3_000, 'a message after recovery');
   });
@@ -91,7 +93,7 @@ describe('polling failures', () => {
     await h.registry.startAll();
     await h.fake.waitForCall('getUpdates', { count: 3 });
     expect(h.sink.records.some((r) => r.msg === 'telegram polling failed' && String(r.error).includes('bot<redacted>'))).toBe(true);
-    await waitFor(() => h.account().connected, 3_000, 'recovery from 502');
+    await waitFor(() => h.account().polling === 'ok', 3_000, 'recovery from 502');
 
     h.fake.fail('getUpdates', FAKE_FAILURES.tooManyRequests(1));
     h.fake.pushMessage({ text: 'wake the poll' });
