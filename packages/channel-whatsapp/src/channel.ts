@@ -16,6 +16,9 @@ import { SocketLink } from './socket.ts';
 import type { CreateWhatsAppSocket } from './socket.ts';
 
 /** What every connection of one plugin shares: resolved plugin options. */
+
+/** A connection up this long counts as stable: its drop starts a fresh reconnect count. */
+const STABLE_CONNECTION_MS = 60_000;
 export interface WhatsAppRuntime {
   createSocket: CreateWhatsAppSocket;
   browser: WABrowserDescription;
@@ -47,6 +50,8 @@ export class WhatsAppChannel implements ChannelInstance {
   #self: SelfIdentity | undefined;
   #connected = false;
   #attempt = 0;
+  /** When the connection last opened: the reconnect count starts over only after it held. */
+  #openedAt: number | undefined;
   #timer: unknown;
   #release: (() => void) | undefined;
   #firstOpen: { resolve: () => void; reject: (error: Error) => void } | undefined;
@@ -170,7 +175,7 @@ export class WhatsAppChannel implements ChannelInstance {
     this.#self = user ? { id: user.id, lid: user.lid } : undefined;
     this.#connected = true;
     const reconnected = this.#firstOpen === undefined;
-    this.#attempt = 0;
+    this.#openedAt = Date.now();
     // `connected` counts only once the registry has the instance running, i.e. not on the first open.
     this.#context.reportStatus({ connected: true, lastError: null, reconnectAttempt: 0, nextReconnectAt: undefined });
     if (reconnected) this.#context.logger.info('whatsapp reconnected');
@@ -187,6 +192,10 @@ export class WhatsAppChannel implements ChannelInstance {
     const { config, accountId, logger } = this.#context;
     const code = disconnectStatus(error);
     const reason = describeDisconnect(error);
+    // A connection that opens and drops again at once must not retry for ever: the count is
+    // kept unless the connection had been up for a while.
+    if (this.#openedAt !== undefined && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
+    this.#openedAt = undefined;
     const decision = decideReconnect(code, first ? 1 : ++this.#attempt, config.reconnect, this.#runtime.random);
     if (decision.action === 'relogin') {
       logger.warn('whatsapp ended the session', { reason });
@@ -204,7 +213,10 @@ export class WhatsAppChannel implements ChannelInstance {
     if (decision.action === 'give-up') {
       const why = code === 440 ? 'another WhatsApp Web client took over this session' : `gave up after ${this.#attempt - 1} reconnect attempts`;
       logger.error('whatsapp connection lost for good', { reason, attempts: this.#attempt - 1 });
-      this.#context.fail(new Error(`WhatsApp connection lost: ${why} (last close: ${reason})`));
+      // Final: the registry must not start it again on its own (two clients on one session
+      // would knock each other off for ever); a restart or a login does.
+      const hint = code === 440 ? 'stop the other client using this WhatsApp session (another gateway?), then: openclaw gateway restart' : 'check the network, then: openclaw gateway restart';
+      this.#context.fail(new ChannelAuthError(`WhatsApp connection lost: ${why} (last close: ${reason})`, { hint }));
       return;
     }
     const { delayMs } = decision;

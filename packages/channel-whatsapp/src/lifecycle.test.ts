@@ -139,7 +139,7 @@ describe('while running', () => {
     expect(existsSync(join(h.sessionDir('work'), 'creds.json'))).toBe(true);
   });
 
-  it('gives up after maxAttempts reconnects: context.fail, so status says so and the registry takes over', async () => {
+  it('gives up after maxAttempts reconnects for good: status says so, and nothing restarts it on its own', async () => {
     const delays: number[] = [];
     const h = await run({
       section: { reconnect: { initialMs: 10, maxMs: 40, factor: 2, jitter: 0, maxAttempts: 3 } },
@@ -151,21 +151,36 @@ describe('while running', () => {
       await vi.waitFor(() => expect(h.whatsapp.sockets).toHaveLength(socket));
       h.whatsapp.latest().close(428);
     }
-    await vi.waitFor(() => expect(h.snapshot().state).toBe('retrying'));
+    await vi.waitFor(() => expect(h.snapshot().state).toBe('auth-failed'));
     expect(delays).toEqual([10, 20, 40]);
     expect(h.snapshot()).toMatchObject({
       connected: false,
-      reconnectAttempts: 1,
+      hint: 'check the network, then: openclaw gateway restart',
       lastError: 'WhatsApp connection lost: gave up after 3 reconnect attempts (last close: connectionClosed (428))',
     });
+  });
+
+  it('a connection that opens and drops at once keeps counting toward the maximum (no endless loop)', async () => {
+    const h = await run({
+      section: { reconnect: { initialMs: 5, maxMs: 10, factor: 2, jitter: 0, maxAttempts: 3 } },
+      registry: { backoff: { initialMs: 60_000, jitter: 0 } },
+    });
+    for (let socket = 1; socket <= 4; socket++) {
+      await vi.waitFor(() => expect(h.whatsapp.sockets).toHaveLength(socket));
+      await vi.waitFor(() => expect(h.snapshot().connected).toBe(true));
+      h.whatsapp.latest().close(428);
+    }
+    await vi.waitFor(() => expect(h.snapshot().state).toBe('auth-failed'));
+    expect(h.snapshot().lastError).toContain('gave up after 3 reconnect attempts');
   });
 
   it('440 (another client took the session over) gives up at once instead of fighting over it', async () => {
     const scheduler = new ManualScheduler();
     const h = await run({ plugin: { scheduler }, registry: { backoff: { initialMs: 60_000, jitter: 0 } } });
     h.whatsapp.latest().close(440, 'Stream Errored (conflict)');
-    await vi.waitFor(() => expect(h.snapshot().state).toBe('retrying'));
+    await vi.waitFor(() => expect(h.snapshot().state).toBe('auth-failed'));
     expect(h.snapshot().lastError).toBe('WhatsApp connection lost: another WhatsApp Web client took over this session (last close: connectionReplaced (440))');
+    expect(h.snapshot().hint).toContain('stop the other client using this WhatsApp session');
     expect(scheduler.pending()).toEqual([]);
   });
 
