@@ -248,7 +248,11 @@ export async function gatewayRun(flags: GatewayRunFlags, version: string): Promi
       return { ...channelHealth(status), providers };
     },
   });
-  channels.registerMethods(gateway);
+  // A plugin whose extra methods are invalid or clash loses them, not the gateway its start.
+  channels.registerMethods(gateway, (plugin, error) => {
+    printWarning(`channel plugin ${plugin.id}: its gateway methods were left out: ${error instanceof Error ? error.message : String(error)}`, 'fix or remove the plugin (plugins.load.paths / plugins.entries)');
+    logger.warn('channel plugin methods left out', { channel: plugin.id, error: error instanceof Error ? error.message : String(error) });
+  });
   registerChannelOpsMethods(gateway, { registry: channels, pairing: new PairingStore({ stateDir }), logger });
   const stores = new Map<string, SessionStore>();
   const sessions = (agentId = DEFAULT_AGENT_ID): SessionStore => {

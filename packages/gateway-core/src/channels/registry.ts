@@ -234,10 +234,12 @@ export class ChannelRegistry {
   /**
    * Registers `channels.status {probe?, timeoutMs?}`, `web.login.start` / `web.login.wait`
    * when a channel has a login flow, and each plugin's methods as `<channel>.<name>`.
-   * Returns a function that removes them again.
+   * With `onPluginError`, a plugin whose method name is invalid or taken loses its methods
+   * (reported there) instead of failing the whole registration. Returns a function that
+   * removes them again.
    */
-  registerMethods(gateway: Pick<Gateway, 'registerMethod'>): () => void {
-    return registerChannelMethods(gateway, this, [...this.#entries.values()].map((entry) => entry.plugin));
+  registerMethods(gateway: Pick<Gateway, 'registerMethod'>, onPluginError?: (plugin: ChannelPlugin, error: unknown) => void): () => void {
+    return registerChannelMethods(gateway, this, [...this.#entries.values()].map((entry) => entry.plugin), onPluginError);
   }
 
   #checkPlugin(plugin: { id?: unknown; create?: unknown } | undefined): string | undefined {

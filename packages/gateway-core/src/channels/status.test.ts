@@ -113,6 +113,22 @@ describe('plugin methods', () => {
     await expect(client.request('web.login.start', { channel: 'nope' })).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', details: { code: 'CHANNEL_UNKNOWN' } } });
   });
 
+  it('with an error handler, a plugin whose method is invalid or clashes loses its methods, and the others keep theirs', async () => {
+    const good = new FakeChannel({ id: 'good' });
+    const bad = new FakeChannel({ id: 'bad' });
+    (bad.plugin.methods as Record<string, unknown>)['Not Valid'] = { handler: () => 1 };
+    const registry = new ChannelRegistry({ onInbound: async () => undefined });
+    registry.add(good.plugin, [{ accountId: 'default', config: fakeAccount() }]);
+    registry.add(bad.plugin, [{ accountId: 'default', config: fakeAccount() }]);
+    const gateway = createGateway({ version: '0', auth: resolveGatewayAuth({ auth: { token: TOKEN } }, { env: {} }), port: 0 });
+    const failed: string[] = [];
+    registry.registerMethods(gateway, (plugin, error) => failed.push(`${plugin.id}: ${(error as Error).message}`));
+    expect(failed).toEqual(['bad: channel "bad" has an invalid method name "Not Valid"']);
+    expect(gateway.methods.has('channels.status')).toBe(true);
+    expect(gateway.methods.has('good.echo')).toBe(true);
+    expect(gateway.methods.has('bad.echo')).toBe(false);
+  });
+
   it('unregisters what it registered', async () => {
     const registry = registryWith([new FakeChannel(), { default: {} }]);
     const gateway = createGateway({ version: '0', auth: resolveGatewayAuth({ auth: { token: TOKEN } }, { env: {} }), port: 0 });

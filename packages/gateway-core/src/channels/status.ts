@@ -123,7 +123,12 @@ async function translated<T>(work: () => T | Promise<T>): Promise<T> {
 }
 
 /** Registers the channel methods on a gateway; see {@link ChannelRegistry.registerMethods}. */
-export function registerChannelMethods(gateway: Pick<Gateway, 'registerMethod'>, registry: ChannelMethodsHost, plugins: readonly ChannelPlugin[]): () => void {
+export function registerChannelMethods(
+  gateway: Pick<Gateway, 'registerMethod'>,
+  registry: ChannelMethodsHost,
+  plugins: readonly ChannelPlugin[],
+  onPluginError?: (plugin: ChannelPlugin, error: unknown) => void,
+): () => void {
   const removers: (() => void)[] = [];
   const register = <P>(name: string, definition: MethodDefinition<P, unknown>) => removers.push(gateway.registerMethod(name, definition));
   try {
@@ -146,12 +151,21 @@ export function registerChannelMethods(gateway: Pick<Gateway, 'registerMethod'>,
       });
     }
     for (const plugin of plugins) {
-      for (const [name, definition] of Object.entries(plugin.methods ?? {})) {
-        if (!METHOD_NAME.test(name)) throw new ChannelError('CHANNEL_INVALID', `channel "${plugin.id}" has an invalid method name ${JSON.stringify(name)}`, { channel: plugin.id });
-        register(`${plugin.id}.${name}`, {
-          ...(definition.params ? { params: definition.params } : {}),
-          handler: (params: unknown, context: MethodContext) => definition.handler(params, channelMethodContext(context, plugin.id, registry)),
-        });
+      const before = removers.length;
+      try {
+        for (const [name, definition] of Object.entries(plugin.methods ?? {})) {
+          if (!METHOD_NAME.test(name)) throw new ChannelError('CHANNEL_INVALID', `channel "${plugin.id}" has an invalid method name ${JSON.stringify(name)}`, { channel: plugin.id });
+          register(`${plugin.id}.${name}`, {
+            ...(definition.params ? { params: definition.params } : {}),
+            handler: (params: unknown, context: MethodContext) => definition.handler(params, channelMethodContext(context, plugin.id, registry)),
+          });
+        }
+      } catch (error) {
+        // With a handler, one plugin's bad or clashing method leaves out that plugin's
+        // methods only; without one, nothing is registered (as before).
+        if (!onPluginError) throw error;
+        for (const remove of removers.splice(before)) remove();
+        onPluginError(plugin, error);
       }
     }
   } catch (error) {
