@@ -1,6 +1,5 @@
 // End to end: the built CLI's gateway runs the agent against loopback fake providers that
 // speak the real SSE formats, driven by the real SDKs inside the gateway.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeProvider } from '@openclaw/agent/testing';
@@ -8,7 +7,7 @@ import { startFakeAnthropic, startFakeOpenAI } from '@openclaw/agent/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../test/gateway-process.ts';
 import { WsClient, freePort, startGateway } from '../test/gateway-process.ts';
-import { CLI, assertBuilt, tempHome } from '../test/run-cli.ts';
+import { assertBuilt, runCliAsync, tempHome } from '../test/run-cli.ts';
 
 const TOKEN = 'agent-e2e-token-0123456789abcdef';
 let home: string;
@@ -49,17 +48,7 @@ afterEach(async () => {
 });
 
 /** Runs the CLI without blocking this process (the fakes live in it). */
-function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdin.end(options.input ?? '');
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], options: { env?: Record<string, string>; input?: string } = {}) => runCliAsync(args, { home, ...options });
 
 const start = async (env: Record<string, string> = KEYS) => (gateway = await startGateway([], { home, env }));
 

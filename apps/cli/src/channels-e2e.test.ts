@@ -1,6 +1,5 @@
 // End to end: the built CLI's gateway runs the real grammY and discord.js clients against
 // loopback fakes of Telegram and Discord, and the agent against a fake Anthropic server.
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeProvider } from '@openclaw/agent/testing';
@@ -10,7 +9,7 @@ import { FakeBotApi } from '@openclaw/channel-telegram/testing';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayProcess } from '../test/gateway-process.ts';
 import { WsClient, freePort, startGateway } from '../test/gateway-process.ts';
-import { CLI, assertBuilt, tempHome } from '../test/run-cli.ts';
+import { assertBuilt, runCliAsync, tempHome } from '../test/run-cli.ts';
 
 const TOKEN = 'channels-e2e-token-0123456789abcdef';
 const TELEGRAM_TOKEN = '123456:telegram-e2e-secret-token';
@@ -61,16 +60,7 @@ const telegramSection = { botToken: TELEGRAM_TOKEN, apiRoot: '', dmPolicy: 'pair
 const start = async () => (gateway = await startGateway([], { home, env: { ANTHROPIC_API_KEY: 'sk-ant-e2e' } }));
 
 /** Runs the CLI without blocking this process (the fakes live in it). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], options: { env?: Record<string, string>; input?: string } = {}) => runCliAsync(args, { home, ...options });
 
 async function channelsStatus(): Promise<{ channelAccounts: Record<string, { state: string; connected: boolean }[]> }> {
   const result = await cli(['gateway', 'call', 'channels.status', '--url', `ws://127.0.0.1:${port}`, '--token', TOKEN]);
